@@ -1,0 +1,71 @@
+"""Shared helpers for benchmark scripts: generated articles and memory sampling."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+
+import psutil
+
+_WORDS = (
+    "the council government minister city river bridge harbour vote plan report union workers "
+    "strike farmers water price market company police court judge election party leader "
+    "school hospital road train station museum ship storm rain winter summer budget tax "
+    "said announced warned agreed rejected approved opened closed started ended rose fell "
+    "new old major local regional national public private early late first last several "
+    "million percent week month year day people residents officials experts critics "
+    "because after before while although during under over between against about"
+).split()
+
+
+def article(rng: random.Random, n_words: int = 600) -> str:
+    """A generated article of about ``n_words`` words in paragraphs of sentences."""
+    paragraphs, count = [], 0
+    while count < n_words:
+        sentences = []
+        for _ in range(rng.randint(2, 4)):
+            length = rng.randint(8, 24)
+            words = rng.choices(_WORDS, k=length)
+            words.append(str(rng.randint(2, 9999)))
+            rng.shuffle(words)
+            sentences.append(" ".join(words).capitalize() + ".")
+            count += length + 1
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs)
+
+
+class MemorySampler:
+    """Samples this process's RSS in a thread: peak and a profile over time."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.samples: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        process = psutil.Process()
+        start = time.perf_counter()
+        while not self._stop.is_set():
+            self.samples.append((time.perf_counter() - start, process.memory_info().rss))
+            time.sleep(self.interval)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return max(rss for _, rss in self.samples) / 1e6 if self.samples else 0.0
+
+    def profile_mb(self, points: int = 5) -> list[float]:
+        """RSS at evenly spaced moments of the run (flat means streaming)."""
+        if not self.samples:
+            return []
+        step = max(1, len(self.samples) // points)
+        return [round(rss / 1e6, 1) for _, rss in self.samples[::step]][:points + 1]

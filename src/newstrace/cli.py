@@ -1,0 +1,203 @@
+"""Command-line interface: a thin layer over the library.
+
+Exit status: 0 success; 1 some input was rejected (the rest ingested) or a domain error;
+2 usage error (bad option, missing file or store).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import NewstraceError, OptionsError
+from .export import FORMATS, write_export
+from .options import FIELD_ALIASES, PRESETS, Options
+from .store import DEFAULT_DB, Store
+
+_console = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def _domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library exceptions into one clear line on stderr and an exit status."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewstraceError as exc:
+            click.echo(f"newstrace: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", default=DEFAULT_DB, show_default=True,
+                        type=click.Path(dir_okay=False), help="The store file (DuckDB).")(func)
+
+
+def _options_from(preset: str, **changes: Any) -> Options:
+    return Options.preset(preset, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _preset_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--preset", type=click.Choice(sorted(PRESETS)), default="default",
+                        show_default=True, help="Named set of options.")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newstrace")
+def cli() -> None:
+    """newstrace: which news articles copy or rewrite which, how, and what changed."""
+
+
+_FIELD_HELP = "; ".join(f"{k}: {', '.join(v[:4])}" for k, v in FIELD_ALIASES.items())
+
+
+@cli.command(epilog=f"JSON/CSV field names recognised (first match wins): {_FIELD_HELP}. "
+             "Map others with --field, e.g. --field text=story_body --field published=ts.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_db_option
+@_preset_option
+@click.option("--field", "fields", multiple=True, metavar="NAME=INPUT_NAME",
+              help="Read canonical field NAME from INPUT_NAME in JSON/CSV records.")
+@click.option("--max-bytes", type=int, help="Reject files larger than this (default 50 MB).")
+@click.option("--batch-size", type=int, help="Documents per committed transaction.")
+@click.option("--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option("--verbose", is_flag=True, help="Log each committed batch to stderr.")
+@_domain_errors
+def ingest(paths: tuple[str, ...], db: str, preset: str, fields: tuple[str, ...],
+           max_bytes: int | None, batch_size: int | None, quiet: bool, verbose: bool) -> None:
+    """Read articles from files and folders into the store.
+
+    Formats: .txt (optional 'Title: ...' header block), .html/.htm, .json/.jsonl, .csv/.tsv,
+    .warc/.warc.gz and RSS/Atom (.rss/.atom/.xml). Re-running is idempotent and resumes
+    an interrupted run. Exit 0 when all input was ingested, 1 when some was rejected
+    (see 'newstrace errors'), 2 on a usage error.
+    """
+    from .api import ingest as api_ingest
+
+    field_map = _parse_field_map(fields)
+    options = _options_from(preset, max_file_bytes=max_bytes, batch_size=batch_size,
+                            field_map=field_map or None, progress=not quiet)
+
+    def on_commit(n_docs: int, n_files: int) -> None:
+        if verbose:
+            click.echo(f"committed {n_docs} documents, {n_files} files", err=True)
+
+    report = api_ingest(paths, db, options, on_commit=on_commit)
+    if not quiet:
+        _err.print(
+            f"[bold]{report.documents_inserted}[/] new, {report.documents_updated} updated, "
+            f"{report.documents_unchanged} unchanged documents from {report.files_seen} files "
+            f"({report.files_skipped} already ingested); "
+            f"[{'red' if report.rejected else 'green'}]{report.rejected} rejected[/], "
+            f"{report.warnings} warnings → {db}")
+        for rejection in report.rejections[:10]:
+            _err.print(f"  {rejection.severity}: {rejection.origin}: {rejection.reason}",
+                       markup=False, highlight=False)
+        if len(report.rejections) > 10:
+            _err.print(f"  … {len(report.rejections) - 10} more: newstrace errors --db {db}")
+    sys.exit(report.exit_code)
+
+
+def _parse_field_map(fields: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for item in fields:
+        name, sep, source = item.partition("=")
+        if not sep or not name or not source:
+            raise OptionsError(f"--field takes NAME=INPUT_NAME, got {item!r}")
+        mapping[name.strip()] = source.strip()
+    return mapping
+
+
+@cli.command()
+@click.argument("doc_id")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@_domain_errors
+def show(doc_id: str, db: str, as_json: bool) -> None:
+    """Show one document's metadata and text."""
+    with Store(db, must_exist=True) as store:
+        doc = store.document(doc_id)
+    if as_json:
+        data = doc.as_dict()
+        data["sentences"] = [list(s) for s in doc.sentences]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(show_header=False, box=None)
+    for key, value in doc.as_dict(with_text=False).items():
+        if value not in (None, ""):
+            table.add_row(f"[bold]{key}[/]", str(value))
+    _console.print(table)
+    _console.print()
+    _console.print(doc.text, markup=False, highlight=False)
+    if doc.evidence:
+        _console.print("\n[bold]removed from the body:[/]")
+        for item in doc.evidence:
+            _console.print(f"  {item['kind']}: {item['text']!r}", markup=False, highlight=False)
+
+
+@cli.command()
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_domain_errors
+def errors(db: str, as_json: bool) -> None:
+    """List inputs that were rejected (error) or ingested with a caveat (warning)."""
+    with Store(db, must_exist=True) as store:
+        rows = store.errors()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        _console.print("no input problems recorded")
+        return
+    table = Table("input", "severity", "reason")
+    for row in rows:
+        table.add_row(row["origin"], row["severity"], row["reason"])
+    _console.print(table)
+
+
+@cli.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@_domain_errors
+def export(db: str, fmt: str, out: str | None) -> None:
+    """Export documents, links and stories (JSON schema newstrace.export/1)."""
+    with Store(db, must_exist=True) as store:
+        path = write_export(store, fmt, out)
+    if path:
+        click.echo(f"wrote {path}", err=True)
+
+
+@cli.command()
+@_db_option
+@click.option("--out", default="newstrace-report.html", show_default=True,
+              type=click.Path(dir_okay=False), help="The HTML file to write.")
+@_domain_errors
+def report(db: str, out: str) -> None:
+    """Write a self-contained HTML report of the store and print its path."""
+    from .report import write_report
+
+    with Store(db, must_exist=True) as store:
+        path = write_report(store, out)
+    click.echo(f"Report written to {Path(path)}")
+
+
+def main() -> None:
+    cli(prog_name="newstrace")
+
+
+if __name__ == "__main__":
+    main()

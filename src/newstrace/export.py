@@ -1,0 +1,116 @@
+"""Exports of a store in stable, documented formats (see ARCHITECTURE.md, "Export schema").
+
+``export_data`` builds the JSON contract::
+
+    {"schema": "newstrace.export/1",
+     "documents": [{"id", "title", "published", "language", "source", "author", "labels", ...}],
+     "links": [{"source", "target", "relation", "score", "transformation", "passages": [...]}],
+     "stories": [{"id", "documents": [ids]}]}
+
+Fields may be added in later versions; the named ones stay.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import UsageError
+from .store import Store
+
+EXPORT_SCHEMA = "newstrace.export/1"
+FORMATS = ("json", "jsonl", "parquet", "csv")
+
+
+def export_data(store: Store) -> dict[str, Any]:
+    """The whole export as one JSON-ready object."""
+    documents = store.document_rows()
+    labels = _labels_by_document(store)
+    for doc in documents:
+        doc["labels"] = labels.get(doc["id"], [])
+    return {"schema": EXPORT_SCHEMA, "documents": documents, "links": link_rows(store),
+            "stories": story_rows(store)}
+
+
+def link_rows(store: Store) -> list[dict[str, Any]]:
+    rows = store.con.execute(
+        "SELECT source, target, relation, score, method, transformation, evidence FROM links "
+        "ORDER BY source, target").fetchall()
+    passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for s, t, ss, se, ts, te, sim, method in store.con.execute(
+        "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
+        "method FROM passages ORDER BY source, target, target_start"
+    ).fetchall():
+        passages.setdefault((s, t), []).append(
+            {"source": [ss, se], "target": [ts, te], "similarity": round(sim, 4), "method": method})
+    return [
+        {"source": s, "target": t, "relation": rel, "score": round(score or 0.0, 4),
+         "method": method, "transformation": json.loads(transformation or "[]"),
+         "evidence": json.loads(evidence or "{}"), "passages": passages.get((s, t), [])}
+        for s, t, rel, score, method, transformation, evidence in rows
+    ]
+
+
+def story_rows(store: Store) -> list[dict[str, Any]]:
+    tables = {r[0] for r in store.con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    if "story_members" not in tables:
+        return []
+    stories: dict[str, list[str]] = {}
+    for story, doc in store.con.execute(
+            "SELECT story_id, doc_id FROM story_members ORDER BY story_id, doc_id").fetchall():
+        stories.setdefault(story, []).append(doc)
+    return [{"id": story, "documents": docs} for story, docs in stories.items()]
+
+
+def _labels_by_document(store: Store) -> dict[str, list[dict[str, Any]]]:
+    labels: dict[str, list[dict[str, Any]]] = {}
+    for link in link_rows(store):
+        for label in link["transformation"]:
+            labels.setdefault(link["target"], []).append(label)
+    return labels
+
+
+def write_export(store: Store, fmt: str, out: str | Path | None = None) -> Path | None:
+    """Write the export in ``fmt`` to ``out`` (a path) or to stdout when ``out`` is None."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt == "json":
+        _write_text(json.dumps(export_data(store), ensure_ascii=False, indent=2) + "\n", out)
+    elif fmt == "jsonl":
+        lines = (json.dumps(doc, ensure_ascii=False) for doc in export_data(store)["documents"])
+        _write_text("".join(line + "\n" for line in lines), out)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        rows = store.document_rows()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["id"])
+        writer.writeheader()
+        writer.writerows(rows)
+        _write_text(buffer.getvalue(), out)
+    else:
+        table = pa.Table.from_pylist(store.document_rows()) if store.count_documents() else \
+            pa.table({"id": pa.array([], pa.string())})
+        if out is None:
+            sink = io.BytesIO()
+            pq.write_table(table, sink)
+            sys.stdout.buffer.write(sink.getvalue())
+        else:
+            pq.write_table(table, str(out))
+    return Path(out) if out else None
+
+
+def _write_text(text: str, out: str | Path | None, stream: IO[str] | None = None) -> None:
+    if out is None:
+        (stream or sys.stdout).write(text)
+        return
+    path = Path(out)
+    if not path.parent.exists():
+        raise UsageError(f"folder does not exist for --out: {path.parent}")
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,134 @@
+"""One options object shared by the CLI and the Python API.
+
+Every tuned constant lives here with a note on how it was chosen. ``Options`` is
+immutable and validated on construction; ``Options.preset(name)`` gives the named
+presets and ``options.replace(**changes)`` derives a variant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from .errors import OptionsError
+
+#: Canonical record fields and the other names they are commonly given in JSON/CSV dumps
+#: of news crawls. The first match wins; ``Options.field_map`` overrides these.
+FIELD_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "id": ("id", "doc_id", "document_id", "uuid", "guid", "article_id"),
+        "text": ("text", "body", "content", "article", "maintext", "body_text", "full_text"),
+        "html": ("html", "raw_html", "page", "source_html"),
+        "title": ("title", "headline", "heading"),
+        "url": ("url", "link", "uri", "href", "canonical_url"),
+        "published": (
+            "published", "date", "pubdate", "published_at", "publish_date",
+            "date_publish", "datetime", "timestamp", "time",
+        ),
+        "author": ("author", "authors", "byline", "creator", "writer"),
+        "source": ("source", "outlet", "site", "sitename", "domain", "publisher", "medium"),
+        "language": ("language", "lang"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings for every stage. Construct directly, or start from ``Options.preset``."""
+
+    # --- ingest -------------------------------------------------------------------
+    #: Files larger than this are rejected with a clear reason. 50 MB is ~100x the
+    #: largest news page seen in Common Crawl samples; WARC, JSONL and CSV stream, so
+    #: for them the limit applies to each record instead of the whole file.
+    max_file_bytes: int = 50_000_000
+    #: A single record (after decoding) longer than this is rejected: an article of
+    #: 2M characters is a book or a dump, not news.
+    max_record_chars: int = 2_000_000
+    #: Documents written to the store per transaction. 500 keeps a crash's lost work
+    #: under a second while amortising DuckDB's per-commit cost (see benchmarks/ingest.py).
+    batch_size: int = 500
+    #: Extra field-name mapping for JSON/CSV, canonical name -> name used in the input.
+    field_map: Mapping[str, str] = field(default_factory=dict)
+    #: Detect the language of each document (py3langid, offline).
+    detect_language: bool = True
+    #: Characters of text given to language identification; more adds time, not accuracy.
+    language_sample_chars: int = 2000
+
+    # --- candidates ---------------------------------------------------------------
+    #: Word n-gram size of the shingles hashed by MinHash.
+    shingle_words: int = 4
+    #: MinHash permutations. 128 gives a containment error of about +-0.09 (1/sqrt(128)).
+    minhash_perm: int = 128
+    #: LSH threshold on Jaccard of shingle sets for lexical candidates.
+    lsh_threshold: float = 0.1
+    #: Cosine threshold on sentence embeddings for a semantic candidate sentence pair.
+    semantic_threshold: float = 0.75
+    #: Neighbours retrieved per sentence from the vector index.
+    semantic_neighbours: int = 10
+
+    # --- align --------------------------------------------------------------------
+    #: A reused passage shorter than this many characters is dropped (PAN's shortest
+    #: cases are about 150 characters; our calibration on PAN13 train used folds).
+    min_passage_chars: int = 150
+    #: Minimum verified similarity to keep a document pair as a link.
+    min_link_score: float = 0.2
+
+    # --- output -------------------------------------------------------------------
+    #: Show rich progress bars (the CLI turns them off when stderr is not a terminal).
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        positive_ints = (
+            "max_file_bytes", "max_record_chars", "batch_size", "language_sample_chars",
+            "shingle_words", "minhash_perm", "semantic_neighbours", "min_passage_chars",
+        )
+        for name in positive_ints:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise OptionsError(f"{name} must be a positive integer, got {value!r}")
+        for name in ("lsh_threshold", "semantic_threshold", "min_link_score"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+                raise OptionsError(f"{name} must be a number in [0, 1], got {value!r}")
+        unknown = set(self.field_map) - set(FIELD_ALIASES)
+        if unknown:
+            raise OptionsError(
+                f"field_map names unknown fields {sorted(unknown)}; known: {sorted(FIELD_ALIASES)}"
+            )
+        # Freeze the mapping so a shared Options cannot be changed behind a caller's back.
+        object.__setattr__(self, "field_map", MappingProxyType(dict(self.field_map)))
+
+    @classmethod
+    def preset(cls, name: str, **changes: Any) -> Options:
+        """Named presets: ``default``, ``fast`` (bigger batches, no language id),
+        ``thorough`` (more permutations, lower thresholds: more recall, slower)."""
+        try:
+            base = PRESETS[name]
+        except KeyError:
+            raise OptionsError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}") from None
+        return cls(**{**base, **changes})
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with some fields changed (validated again)."""
+        current = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        current["field_map"] = dict(self.field_map)
+        return Options(**{**current, **changes})
+
+    def field_names(self, canonical: str) -> tuple[str, ...]:
+        """Names to look for in a record for ``canonical``, user mapping first."""
+        mapped = self.field_map.get(canonical)
+        aliases = FIELD_ALIASES[canonical]
+        return (mapped, *aliases) if mapped else aliases
+
+
+PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "default": {},
+        "fast": {"batch_size": 2000, "detect_language": False, "minhash_perm": 64},
+        "thorough": {"minhash_perm": 256, "lsh_threshold": 0.05, "semantic_threshold": 0.7,
+                     "semantic_neighbours": 20},
+    }
+)
