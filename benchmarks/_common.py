@@ -8,15 +8,7 @@ import time
 
 import psutil
 
-_WORDS = (
-    "the council government minister city river bridge harbour vote plan report union workers "
-    "strike farmers water price market company police court judge election party leader "
-    "school hospital road train station museum ship storm rain winter summer budget tax "
-    "said announced warned agreed rejected approved opened closed started ended rose fell "
-    "new old major local regional national public private early late first last several "
-    "million percent week month year day people residents officials experts critics "
-    "because after before while although during under over between against about"
-).split()
+_WORDS = ["the", "council", "government", "minister", "city", "river", "bridge", "harbour", "vote", "plan", "report", "union", "workers", "strike", "farmers", "water", "price", "market", "company", "police", "court", "judge", "election", "party", "leader", "school", "hospital", "road", "train", "station", "museum", "ship", "storm", "rain", "winter", "summer", "budget", "tax", "said", "announced", "warned", "agreed", "rejected", "approved", "opened", "closed", "started", "ended", "rose", "fell", "new", "old", "major", "local", "regional", "national", "public", "private", "early", "late", "first", "last", "several", "million", "percent", "week", "month", "year", "day", "people", "residents", "officials", "experts", "critics", "because", "after", "before", "while", "although", "during", "under", "over", "between", "against", "about"]
 
 
 def article(rng: random.Random, n_words: int = 600) -> str:

@@ -59,9 +59,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # white space; or CJK terminal punctuation, which needs no space after it.
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+)|[\u3002\uff01\uff1f]+[\u300d\u300f)]*")
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev fr no vs etc inc ltd
-    co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g
-    i.e a.m p.m approx ave blvd mt ft""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "rev", "fr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "approx", "ave", "blvd", "mt", "ft"]
 )
 
 
@@ -223,3 +221,37 @@ def parse_date(value: object) -> str | None:
     if parsed.year < 1800 or parsed.year > 2200:
         return None
     return parsed.date().isoformat()
+
+
+# ----------------------------------------------------------------------------- tokens
+#: English function words left out of content tokens: they carry no evidence of reuse.
+STOPWORDS = frozenset(["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "mr", "mrs", "ms", "one", "two", "s", "t"])
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_STEMMER = None
+_STEM_CACHE: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """Snowball (Porter 2) English stem, cached: the same word is stemmed once per process."""
+    global _STEMMER
+    cached = _STEM_CACHE.get(word)
+    if cached is not None:
+        return cached
+    if _STEMMER is None:
+        import Stemmer
+
+        _STEMMER = Stemmer.Stemmer("english")
+    result = _STEMMER.stemWord(word)
+    if len(_STEM_CACHE) < 500_000:
+        _STEM_CACHE[word] = result
+    return result
+
+
+def words(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def content_tokens(text: str) -> list[str]:
+    """Stemmed words of ``text`` without stopwords: the units of lexical comparison."""
+    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]

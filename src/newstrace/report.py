@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def report_context(store: Store) -> dict[str, Any]:
         link["source_title"] = by_id.get(link["source"], {}).get("title")
         link["target_title"] = by_id.get(link["target"], {}).get("title")
     return {
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
         "store": str(store.path),
         "documents": documents,

@@ -1,0 +1,504 @@
+"""Align: the reused passages between a source text and a target text, with offsets.
+
+The core is seed-and-extend over sentence units, after Sanchez-Perez, Gelbukh & Sidorov
+(PAN 2014), re-implemented here:
+
+1. **Seeds**: sentence pairs whose tf-isf cosine and Dice overlap of stemmed content words
+   both pass a threshold. Robust to synonym swaps, insertions and word reordering, since
+   neither measure looks at word order.
+2. **Extension**: seeds are clustered into fragments, splitting wherever either text has a
+   gap of more than ``max_gap`` units without seeds; a fragment is kept when the tf-isf
+   cosine of its two sides passes a validation threshold, else re-clustered with a smaller
+   gap.
+3. **Condensation**: the same with a wide gap finds summaries (a short target passage whose
+   seeds spread over a long source passage). A summary that draws on most of its source
+   document is taken as a summary of the whole document.
+4. **Filtering**: fragments overlapping in the target are resolved by similarity; short ones
+   are dropped.
+
+All functions are pure over strings and spans; every span slices its text exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .model import Span
+from .normalize import STOPWORDS, content_tokens, segment, stem
+
+#: Seed thresholds on tf-isf cosine and Dice of a sentence pair: Sanchez-Perez et al.'s
+#: values (0.33 / 0.33), confirmed on PAN13 train folds (benchmarks/pan.py).
+SEED_COSINE = 0.33
+SEED_DICE = 0.33
+#: A target unit's seeds are the source units within this cosine of its best match.
+SEED_BEST_MARGIN = 0.1
+#: A fragment of a single seed needs this similarity: one shared sentence is weak evidence.
+SINGLE_SEED_COSINE = 0.5
+#: Units (sentences) a fragment may skip without seeds; 4 for copies (S-P), wide for
+#: summaries whose seeds are spread thin over the source.
+MAX_GAP = 4
+SUMMARY_MAX_GAP = 24
+#: A fragment's two sides must reach this tf-isf cosine (S-P's th_validation 0.34).
+VALIDATION_COSINE = 0.34
+#: Source at least this many times longer than target: the target condenses the source.
+SUMMARY_RATIO = 3.0
+#: A summary whose seeds span this share of the source document summarizes all of it.
+SUMMARY_DOCUMENT_COVERAGE = 0.4
+#: A copy passage this similar is a copy, even where wide-gap clustering suggests a summary.
+TIGHT_COPY_COSINE = 0.6
+#: ... when at least this share of the wide fragment's seeds lie inside such copies.
+SUMMARY_COPY_SEED_SHARE = 0.5
+#: Sentences in the window compared with a whole source document, and the cosines (tf-isf)
+#: a window and each of its sentences need. On PAN13 train summary pairs the best window
+#: of a true summary scores 0.26 or more in 9 of 10 cases, unrelated news 0.22 or less in
+#: 99 of 100 (benchmarks/pan.py folds).
+SUMMARY_WINDOW = 4
+SUMMARY_WINDOW_COSINE = 0.24
+SUMMARY_UNIT_COSINE = 0.12
+#: Units with more content words are cut into chunks (a long sentence is ~25).
+MAX_UNIT_TOKENS = 40
+#: Units with fewer content words are merged into the next (titles, "he said.").
+MIN_UNIT_TOKENS = 4
+
+_WORD_SPANS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """An aligned pair of spans: ``target`` reuses ``source``."""
+
+    source: Span
+    target: Span
+    similarity: float
+    kind: str = "copy"  # copy | summary
+    method: str = "lexical"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": list(self.source), "target": list(self.target),
+                "similarity": round(self.similarity, 4), "kind": self.kind, "method": self.method}
+
+
+@dataclass
+class Units:
+    """Sentence units of a text: spans and their content tokens."""
+
+    spans: list[Span]
+    tokens: list[list[str]]
+    text_length: int
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+def units_of(text: str, sentences: Sequence[Span] | None = None) -> Units:
+    """Sentence units with content tokens; short sentences are merged into the next."""
+    spans = list(sentences) if sentences is not None else segment(text)[1]
+    merged_spans: list[Span] = []
+    merged_tokens: list[list[str]] = []
+    pending: tuple[int, list[str]] | None = None
+    for start, end in spans:
+        tokens = content_tokens(text[start:end])
+        if pending is not None:
+            start, tokens = pending[0], pending[1] + tokens
+            pending = None
+        if len(tokens) < MIN_UNIT_TOKENS:
+            pending = (start, tokens)
+            last_end = end
+            continue
+        merged_spans.append((start, end))
+        merged_tokens.append(tokens)
+    if pending is not None:
+        if merged_spans and len(pending[1]) < MIN_UNIT_TOKENS:
+            start0, _ = merged_spans[-1]
+            merged_spans[-1] = (start0, last_end)
+            merged_tokens[-1] = merged_tokens[-1] + pending[1]
+        else:
+            merged_spans.append((pending[0], last_end))
+            merged_tokens.append(pending[1])
+    return _split_long_units(text, Units(merged_spans, merged_tokens, len(text)))
+
+
+def _split_long_units(text: str, units: Units) -> Units:
+    """Cut units of more than ``MAX_UNIT_TOKENS`` content words into chunks at word
+    boundaries: run-on 'sentences' of lists and web text must stay comparable."""
+    if all(len(t) <= MAX_UNIT_TOKENS for t in units.tokens):
+        return units
+    spans: list[Span] = []
+    tokens: list[list[str]] = []
+    for (start, end), unit_tokens in zip(units.spans, units.tokens, strict=True):
+        if len(unit_tokens) <= MAX_UNIT_TOKENS:
+            spans.append((start, end))
+            tokens.append(unit_tokens)
+            continue
+        words_in = list(_WORD_SPANS.finditer(text, start, end))
+        chunk_start, chunk_tokens = start, []
+        for match in words_in:
+            word = match.group(0).lower()
+            if word in STOPWORDS:
+                continue
+            if len(chunk_tokens) >= MAX_UNIT_TOKENS // 2 + MAX_UNIT_TOKENS // 4:
+                spans.append((chunk_start, match.start()))
+                tokens.append(chunk_tokens)
+                chunk_start, chunk_tokens = match.start(), []
+            chunk_tokens.append(stem(word))
+        spans.append((chunk_start, end))
+        tokens.append(chunk_tokens)
+    return Units(spans, tokens, units.text_length)
+
+
+@dataclass
+class _Vectors:
+    source: sparse.csr_matrix  # tf-isf rows, L2-normalised
+    target: sparse.csr_matrix
+    cosine: np.ndarray  # n_source x n_target
+    dice: np.ndarray
+
+
+def _vectors(source: Units, target: Units) -> _Vectors:
+    vocabulary: dict[str, int] = {}
+    # Build both with one vocabulary; shapes are fixed after both are read.
+    rows_s, cols_s = _coords(source, vocabulary)
+    rows_t, cols_t = _coords(target, vocabulary)
+    size = max(1, len(vocabulary))
+    s_counts = sparse.csr_matrix((np.ones(len(rows_s)), (rows_s, cols_s)), shape=(len(source), size))
+    t_counts = sparse.csr_matrix((np.ones(len(rows_t)), (rows_t, cols_t)), shape=(len(target), size))
+    s_bin = (s_counts > 0).astype(np.float64)
+    t_bin = (t_counts > 0).astype(np.float64)
+    df = np.asarray(s_bin.sum(axis=0)).ravel() + np.asarray(t_bin.sum(axis=0)).ravel()
+    isf = np.log((len(source) + len(target)) / np.maximum(df, 1.0))
+    s_w = _l2_rows(s_counts.multiply(isf).tocsr())
+    t_w = _l2_rows(t_counts.multiply(isf).tocsr())
+    cosine = (s_w @ t_w.T).toarray()
+    inter = (s_bin @ t_bin.T).toarray()
+    s_len = np.asarray(s_bin.sum(axis=1)).ravel()
+    t_len = np.asarray(t_bin.sum(axis=1)).ravel()
+    dice = 2.0 * inter / np.maximum(s_len[:, None] + t_len[None, :], 1.0)
+    return _Vectors(s_w, t_w, cosine, dice)
+
+
+def _coords(units: Units, vocabulary: dict[str, int]) -> tuple[list[int], list[int]]:
+    rows, cols = [], []
+    for row, tokens in enumerate(units.tokens):
+        for token in tokens:
+            rows.append(row)
+            cols.append(vocabulary.setdefault(token, len(vocabulary)))
+    return rows, cols
+
+
+def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ matrix
+
+
+def seeds(vectors: _Vectors, cosine: float | None = None, dice: float | None = None) -> np.ndarray:
+    """(source unit, target unit) pairs that pass both seed thresholds."""
+    cosine = SEED_COSINE if cosine is None else cosine
+    dice = SEED_DICE if dice is None else dice
+    passing = (vectors.cosine > cosine) & (vectors.dice > dice)
+    # Per target unit, only the source units nearly as similar as its best: repeated
+    # boilerplate in the source must not chain a fragment across the whole document.
+    best = np.where(passing, vectors.cosine, 0.0).max(axis=0, keepdims=True)
+    passing &= vectors.cosine >= best - SEED_BEST_MARGIN
+    return np.argwhere(passing)
+
+
+def _split(cluster: np.ndarray, axis: int, max_gap: int) -> list[np.ndarray]:
+    ordered = cluster[np.argsort(cluster[:, axis], kind="stable")]
+    gaps = np.diff(ordered[:, axis]) > max_gap + 1
+    if not gaps.any():
+        return [ordered]
+    return np.split(ordered, np.flatnonzero(gaps) + 1)
+
+
+def _clusters(points: np.ndarray, max_gap: int) -> list[np.ndarray]:
+    """Split seeds until no cluster has a gap wider than ``max_gap`` in either text."""
+    clusters = [points]
+    while True:
+        next_clusters: list[np.ndarray] = []
+        for cluster in clusters:
+            for by_target in _split(cluster, 1, max_gap):
+                next_clusters.extend(_split(by_target, 0, max_gap))
+        if len(next_clusters) == len(clusters):
+            return next_clusters
+        clusters = next_clusters
+
+
+@dataclass
+class _Fragment:
+    s0: int
+    s1: int  # inclusive unit indices in the source
+    t0: int
+    t1: int
+    similarity: float
+    n_seeds: int
+    points: np.ndarray | None = None
+
+
+def _fragment_similarity(v: _Vectors, s0: int, s1: int, t0: int, t1: int) -> float:
+    a = np.asarray(v.source[s0:s1 + 1].sum(axis=0)).ravel()
+    b = np.asarray(v.target[t0:t1 + 1].sum(axis=0)).ravel()
+    denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(a @ b) / denominator if denominator else 0.0
+
+
+def _extend(points: np.ndarray, v: _Vectors, max_gap: int) -> list[_Fragment]:
+    fragments: list[_Fragment] = []
+    for cluster in _clusters(points, max_gap):
+        s0, s1 = int(cluster[:, 0].min()), int(cluster[:, 0].max())
+        t0, t1 = int(cluster[:, 1].min()), int(cluster[:, 1].max())
+        similarity = _fragment_similarity(v, s0, s1, t0, t1)
+        required = VALIDATION_COSINE if len(cluster) > 1 else SINGLE_SEED_COSINE
+        if similarity >= required:
+            fragments.append(_Fragment(s0, s1, t0, t1, similarity, len(cluster), cluster))
+        elif max_gap > 1 and len(cluster) > 1:
+            fragments.extend(_extend(cluster, v, max_gap - 1))
+    return fragments
+
+
+def _chars(units: Units, first: int, last: int) -> Span:
+    return units.spans[first][0], units.spans[last][1]
+
+
+def _resolve_overlaps(fragments: list[_Fragment]) -> list[_Fragment]:
+    """Keep, among fragments overlapping in the target, the most similar; trim the rest."""
+    kept: list[_Fragment] = []
+    for fragment in sorted(fragments, key=lambda f: (-f.similarity, -f.n_seeds)):
+        if all(fragment.t1 < k.t0 or fragment.t0 > k.t1 for k in kept):
+            kept.append(fragment)
+    return sorted(kept, key=lambda f: f.t0)
+
+
+def align_texts(source_text: str, target_text: str, *, min_chars: int = 150,
+                source_units: Units | None = None, target_units: Units | None = None,
+                summaries: bool = True) -> list[Passage]:
+    """Passages of ``target_text`` that reuse ``source_text``, in target order."""
+    source = source_units or units_of(source_text)
+    target = target_units or units_of(target_text)
+    if not len(source) or not len(target):
+        return []
+    v = _vectors(source, target)
+    points = seeds(v)
+    fragments = _resolve_overlaps(_extend(points, v, MAX_GAP)) if len(points) else []
+    passages = [refine_boundaries(_passage(source, target, f, "copy"), source_text, target_text,
+                                  source, target) for f in fragments]
+    passages = [p for p in passages if _long_enough(p, min_chars)]
+    if summaries:
+        if len(points):
+            passages = _with_summaries(passages, source, target, points, v, fragments)
+        passages = _document_summaries(passages, source, target, v)
+    return [p for p in passages if _long_enough(p, min_chars)]
+
+
+def _long_enough(p: Passage, min_chars: int) -> bool:
+    return p.target[1] - p.target[0] >= min_chars and p.source[1] - p.source[0] >= min_chars
+
+
+def _passage(source: Units, target: Units, f: _Fragment, kind: str) -> Passage:
+    return Passage(_chars(source, f.s0, f.s1), _chars(target, f.t0, f.t1), f.similarity, kind)
+
+
+def _explained_by_copies(fragment: _Fragment, copies: list[_Fragment]) -> bool:
+    """True when most of a wide fragment's seeds fall inside close copy fragments."""
+    if fragment.points is None or not copies:
+        return False
+    inside = 0
+    for s_unit, t_unit in fragment.points:
+        if any(c.s0 <= s_unit <= c.s1 and c.t0 <= t_unit <= c.t1 for c in copies):
+            inside += 1
+    return inside >= SUMMARY_COPY_SEED_SHARE * len(fragment.points)
+
+
+def _copies_explain(passages: Sequence[Passage], span: Span) -> bool:
+    """True when copy passages cover at least half of a target span."""
+    covered = sum(max(0, min(p.target[1], span[1]) - max(p.target[0], span[0]))
+                  for p in passages if p.kind == "copy")
+    return covered >= SUMMARY_COPY_SEED_SHARE * (span[1] - span[0])
+
+
+def _with_summaries(passages: list[Passage], source: Units, target: Units, points: np.ndarray,
+                    v: _Vectors, copy_fragments: list[_Fragment]) -> list[Passage]:
+    copies = [f for f in copy_fragments if f.similarity >= TIGHT_COPY_COSINE]
+    summaries = []
+    for f in _resolve_overlaps(_extend(points, v, SUMMARY_MAX_GAP)):
+        s_span, t_span = _chars(source, f.s0, f.s1), _chars(target, f.t0, f.t1)
+        s_len, t_len = s_span[1] - s_span[0], t_span[1] - t_span[0]
+        if s_len < SUMMARY_RATIO * t_len or f.n_seeds < 2:
+            continue
+        if _explained_by_copies(f, copies) or _copies_explain(passages, t_span):
+            continue  # close copies explain this target passage; stray seeds widened it
+        if s_len >= SUMMARY_DOCUMENT_COVERAGE * source.text_length:
+            s_span = (source.spans[0][0], source.spans[-1][1])
+        summaries.append(Passage(s_span, t_span, f.similarity, "summary"))
+    if not summaries:
+        return passages
+    # A summary replaces the copy passages it overlaps in the target.
+    kept = [p for p in passages
+            if all(p.target[1] <= s.target[0] or p.target[0] >= s.target[1] for s in summaries)]
+    return sorted(kept + summaries, key=lambda p: p.target)
+
+
+def _document_summaries(passages: list[Passage], source: Units, target: Units,
+                        v: _Vectors) -> list[Passage]:
+    """``passages`` plus a run of target sentences that, together, resemble the whole source
+    document: a summary whose sentences are too reworded to seed one by one. It replaces
+    short copies inside it unless they explain most of it."""
+    if len(source) < 3 * SUMMARY_WINDOW:
+        return passages
+    whole = np.asarray(v.source.sum(axis=0)).ravel()
+    norm = float(np.linalg.norm(whole))
+    if not norm:
+        return passages
+    whole /= norm
+    per_unit = np.asarray(v.target @ whole).ravel()  # rows are L2-normalised
+    best_score, best_start = 0.0, -1
+    for start in range(len(target)):
+        window = np.asarray(v.target[start:start + SUMMARY_WINDOW].sum(axis=0)).ravel()
+        length = float(np.linalg.norm(window))
+        score = float(window @ whole) / length if length else 0.0
+        if score > best_score:
+            best_score, best_start = score, start
+    if best_score < SUMMARY_WINDOW_COSINE:
+        return passages
+    first, last = best_start, min(len(target), best_start + SUMMARY_WINDOW) - 1
+    while first > 0 and per_unit[first - 1] >= SUMMARY_UNIT_COSINE:
+        first -= 1
+    while last + 1 < len(target) and per_unit[last + 1] >= SUMMARY_UNIT_COSINE:
+        last += 1
+    while first < last and per_unit[first] < SUMMARY_UNIT_COSINE:
+        first += 1
+    while last > first and per_unit[last] < SUMMARY_UNIT_COSINE:
+        last -= 1
+    t_span = _chars(target, first, last)
+    s_span = (source.spans[0][0], source.spans[-1][1])
+    if (s_span[1] - s_span[0]) < SUMMARY_RATIO * (t_span[1] - t_span[0]):
+        return passages
+    overlapping = [p for p in passages if p.target[0] < t_span[1] and t_span[0] < p.target[1]]
+    if any(p.kind == "summary" for p in overlapping):
+        return passages
+    if _copies_explain(overlapping, t_span):
+        return passages
+    rest = [p for p in passages if p not in overlapping]
+    return sorted(rest + [Passage(s_span, t_span, best_score, "summary")], key=lambda p: p.target)
+
+
+def coverage(passages: Sequence[Passage], length: int, side: str = "target") -> float:
+    """Share of a text's characters inside the passages' spans on ``side``."""
+    if length <= 0:
+        return 0.0
+    spans = sorted(getattr(p, side) for p in passages)
+    covered, cursor = 0, 0
+    for start, end in spans:
+        start = max(start, cursor)
+        if end > start:
+            covered += end - start
+            cursor = end
+    return covered / length
+
+
+def link_score(passages: Sequence[Passage], source_length: int, target_length: int) -> float:
+    """One number for a document pair: similarity-weighted share of the shorter text reused."""
+    if not passages:
+        return 0.0
+    mean_similarity = sum(p.similarity for p in passages) / len(passages)
+    reused = max(coverage(passages, target_length, "target"), coverage(passages, source_length, "source"))
+    return round(math.sqrt(max(0.0, min(1.0, reused)) * mean_similarity), 4)
+
+
+# ----------------------------------------------------------------------------- boundaries
+#: Runs of at least this many identical words anchor a passage boundary at word level.
+ANCHOR_WORDS = 3
+#: Only passages whose target words are mostly in verbatim runs get word-level ends.
+VERBATIM_ANCHOR_SHARE = 0.5
+
+
+def _word_spans(text: str, start: int, end: int) -> tuple[list[str], list[Span]]:
+    tokens, spans = [], []
+    for match in _WORD_SPANS.finditer(text[start:end]):
+        tokens.append(match.group(0).lower())
+        spans.append((start + match.start(), start + match.end()))
+    return tokens, spans
+
+
+def _neighbour_window(units: Units, span: Span) -> Span:
+    """``span`` widened by one unit on each side (cases often start mid-sentence)."""
+    first = max(0, next((i for i, (s, e) in enumerate(units.spans) if e > span[0]), 0) - 1)
+    last = min(len(units) - 1, max((i for i, (s, _) in enumerate(units.spans) if s < span[1]),
+                                   default=len(units) - 1) + 1)
+    return units.spans[first][0], units.spans[last][1]
+
+
+def refine_boundaries(passage: Passage, source_text: str, target_text: str,
+                      source: Units, target: Units) -> Passage:
+    """Move a copy passage's ends to the first and last runs of words shared verbatim,
+    looking one sentence beyond each end; a passage with no such run is left as it is."""
+    from rapidfuzz.distance import Indel
+
+    if passage.kind != "copy":
+        return passage
+    s_window = _neighbour_window(source, passage.source)
+    t_window = _neighbour_window(target, passage.target)
+    s_tokens, s_spans = _word_spans(source_text, *s_window)
+    t_tokens, t_spans = _word_spans(target_text, *t_window)
+    if not s_tokens or not t_tokens:
+        return passage
+    anchors = [block for block in Indel.opcodes(s_tokens, t_tokens)
+               if block.tag == "equal" and block.src_end - block.src_start >= ANCHOR_WORDS]
+    anchored = sum(b.dest_end - b.dest_start for b in anchors)
+    if not anchors or anchored < VERBATIM_ANCHOR_SHARE * len(t_tokens):
+        return _trim_to_shared_words(passage, source_text, target_text, source, target)
+    first, last = anchors[0], anchors[-1]
+    new_source = (s_spans[first.src_start][0], s_spans[last.src_end - 1][1])
+    new_target = (t_spans[first.dest_start][0], t_spans[last.dest_end - 1][1])
+    return Passage(_closer(passage.source, new_source, source),
+                   _closer(passage.target, new_target, target),
+                   passage.similarity, passage.kind, passage.method)
+
+
+def _trim_to_shared_words(passage: Passage, source_text: str, target_text: str,
+                          source: Units, target: Units) -> Passage:
+    """Trim each end of a reworded passage to where the words the two sides share begin
+    and end: a passage often starts inside a sentence, and unit ends overshoot."""
+    s_tokens, s_spans = _word_spans(source_text, *passage.source)
+    t_tokens, t_spans = _word_spans(target_text, *passage.target)
+    s_stems = {stem(w) for w in s_tokens if w not in STOPWORDS}
+    t_stems = {stem(w) for w in t_tokens if w not in STOPWORDS}
+    new_target = _shared_extent(t_tokens, t_spans, s_stems)
+    new_source = _shared_extent(s_tokens, s_spans, t_stems)
+    if new_target is None or new_source is None:
+        return passage
+    return Passage(_closer(passage.source, new_source, source),
+                   _closer(passage.target, new_target, target),
+                   passage.similarity, passage.kind, passage.method)
+
+
+def _shared_extent(tokens: list[str], spans: list[Span], other: set[str]) -> Span | None:
+    """From the first to the last run where 2 of 3 consecutive content words are shared."""
+    flags = [w not in STOPWORDS and stem(w) in other for w in tokens]
+    content = [i for i, w in enumerate(tokens) if w not in STOPWORDS]
+    hits = [content[k] for k in range(len(content) - 2)
+            if sum(flags[content[k + d]] for d in range(3)) >= 2 and flags[content[k]]]
+    ends = [content[k] for k in range(2, len(content))
+            if sum(flags[content[k - d]] for d in range(3)) >= 2 and flags[content[k]]]
+    if not hits or not ends:
+        return None
+    return spans[hits[0]][0], _through_punctuation(spans[ends[-1]][1], spans)
+
+
+def _through_punctuation(end: int, spans: list[Span]) -> int:
+    return end
+
+
+def _closer(old: Span, new: Span, units: Units) -> Span:
+    """Accept a refined end only within one unit of the old one: a sparse rewording must
+    not shrink to its few verbatim words."""
+    limit = max((e - s for s, e in units.spans), default=0)
+    start = new[0] if abs(new[0] - old[0]) <= limit else old[0]
+    end = new[1] if abs(new[1] - old[1]) <= limit else old[1]
+    return (start, end) if end > start else old
