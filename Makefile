@@ -27,7 +27,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)
-	$(BIN)/newstrace pan eval-corpus --data $(EVAL_DATA)/pan13-train
+	$(BIN)/python benchmarks/pan.py --data $(EVAL_DATA)/pan13-train
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build src/*.egg-info

@@ -195,6 +195,104 @@ def report(db: str, out: str) -> None:
     click.echo(f"Report written to {Path(path)}")
 
 
+@cli.command()
+@_db_option
+@_preset_option
+@click.option("--no-semantic", is_flag=True, help="Lexical candidates only (no embeddings).")
+@click.option("--quiet", is_flag=True, help="No progress bar or summary.")
+@_domain_errors
+def analyze(db: str, preset: str, no_semantic: bool, quiet: bool) -> None:
+    """Find and align reused passages across the whole store (resumable)."""
+    from .api import analyze as api_analyze
+
+    options = _options_from(preset, progress=not quiet, semantic=False if no_semantic else None)
+    report = api_analyze(db, options)
+    if not quiet:
+        _err.print(f"analyzed {report.documents_analyzed} documents "
+                   f"({report.documents_skipped} unchanged since the last run): "
+                   f"{report.candidate_pairs} candidate pairs, {report.links} links → {db}")
+
+
+@cli.command()
+@click.argument("article")
+@_db_option
+@_preset_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--no-semantic", is_flag=True, help="Lexical candidates only (no embeddings).")
+@_domain_errors
+def trace(article: str, db: str, preset: str, as_json: bool, no_semantic: bool) -> None:
+    """Likely sources in the store of one article (a file path, or - for stdin)."""
+    from .api import trace as api_trace
+    from .errors import UsageError
+    from .ingest import decode_bytes
+
+    if article == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(article.removeprefix("file://"))
+        if article.startswith(("http://", "https://")):
+            raise UsageError("newstrace makes no network requests: save the page and trace the file")
+        if not path.is_file():
+            raise UsageError(f"no such file: {article}")
+        text, _ = decode_bytes(path.read_bytes())
+    options = _options_from(preset, progress=False, semantic=False if no_semantic else None)
+    results = api_trace(text, db, options)
+    if as_json:
+        click.echo(json.dumps({"article": article, "sources": [r.as_dict() for r in results]},
+                              ensure_ascii=False, indent=2))
+        return
+    if not results:
+        _console.print("no likely source found in the store")
+        return
+    table = Table("source", "title", "score", "method", "passages")
+    for r in results:
+        table.add_row(r.source, r.title or "", f"{r.score:.2f}", r.method,
+                      ", ".join(f"{p.source[0]}-{p.source[1]} → {p.target[0]}-{p.target[1]}"
+                                for p in r.passages[:4]))
+    _console.print(table)
+
+
+@cli.group()
+def pan() -> None:
+    """PAN text-alignment interface: detect on listed pairs, evaluate against truth."""
+
+
+@pan.command("detect")
+@click.option("--pairs", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--src", "src_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--susp", "susp_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
+@_domain_errors
+def pan_detect_command(pairs: str, src_dir: str, susp_dir: str, out_dir: str,
+                       workers: int | None) -> None:
+    """Write one PAN detection XML per pair listed in PAIRS."""
+    from .evaluate import pan_detect
+
+    n = pan_detect(Path(pairs), Path(src_dir), Path(susp_dir), Path(out_dir), workers=workers)
+    _err.print(f"{n} detections written to {out_dir}")
+
+
+@pan.command("eval")
+@click.option("--truth", "truth_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_domain_errors
+def pan_eval_command(truth_dir: str, out_dir: str, as_json: bool) -> None:
+    """Print PAN's precision, recall, granularity and plagdet per category and overall."""
+    from .evaluate import pan_evaluate
+
+    results = pan_evaluate(Path(truth_dir), Path(out_dir))
+    if as_json:
+        click.echo(json.dumps({k: m.as_dict() for k, m in results.items()}, indent=2))
+        return
+    table = Table("category", "plagdet", "precision", "recall", "granularity", "cases", "detections")
+    for name, m in results.items():
+        table.add_row(name, f"{m.plagdet:.4f}", f"{m.precision:.4f}", f"{m.recall:.4f}",
+                      f"{m.granularity:.4f}", str(m.cases), str(m.detections))
+    _console.print(table)
+
+
 def main() -> None:
     cli(prog_name="newstrace")
 

@@ -68,6 +68,8 @@ class Options:
     semantic_threshold: float = 0.75
     #: Neighbours retrieved per sentence from the vector index.
     semantic_neighbours: int = 10
+    #: Use multilingual sentence embeddings (paraphrases, translations); off = lexical only.
+    semantic: bool = True
 
     # --- align --------------------------------------------------------------------
     #: A reused passage shorter than this many characters is dropped (PAN's shortest
@@ -127,7 +129,8 @@ class Options:
 PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "default": {},
-        "fast": {"batch_size": 2000, "detect_language": False, "minhash_perm": 64},
+        "fast": {"batch_size": 2000, "detect_language": False, "minhash_perm": 64,
+                 "semantic": False},
         "thorough": {"minhash_perm": 256, "lsh_threshold": 0.05, "semantic_threshold": 0.7,
                      "semantic_neighbours": 20},
     }

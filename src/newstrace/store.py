@@ -52,6 +52,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             doc_id VARCHAR NOT NULL, content_hash VARCHAR NOT NULL,
             analyzed_at TIMESTAMP DEFAULT current_timestamp)""",
     ),
+    (  # 3: candidate index (MinHash band keys, document vectors)
+        "CREATE TABLE bands (key BIGINT NOT NULL, doc_id VARCHAR NOT NULL)",
+        "CREATE TABLE doc_vectors (doc_id VARCHAR NOT NULL, vector FLOAT[] NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

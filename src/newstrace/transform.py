@@ -55,3 +55,36 @@ def pan_obfuscation(passage: Passage, source_text: str, target_text: str) -> str
     if features.char_ratio >= VERBATIM_RATIO:
         return "none"
     return "random" if features.bigram_share >= RANDOM_BIGRAM_SHARE else "translation"
+
+
+# ----------------------------------------------------------------------------- link labels
+def _label(name: str, score: float, **evidence: object) -> dict[str, object]:
+    return {"label": name, "score": round(max(0.0, min(1.0, score)), 3), "evidence": evidence}
+
+
+def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """Transformation labels of a verified link, each with a score and evidence."""
+    from .align import coverage
+
+    passages = link.passages
+    labels: list[dict[str, object]] = []
+    if source.language and target.language and source.language != target.language:
+        return [_label("translation", 0.9, source_language=source.language,
+                       target_language=target.language)]
+    features = [passage_features(source.text[slice(*p.source)], target.text[slice(*p.target)])
+                for p in passages]
+    mean_ratio = sum(f.char_ratio for f in features) / len(features)
+    source_covered = coverage(passages, len(source.text), "source")
+    target_covered = coverage(passages, len(target.text), "target")
+    if any(p.kind == "summary" for p in passages):
+        labels.append(_label("paraphrase", 0.7, condensed=True))
+    elif mean_ratio >= VERBATIM_RATIO:
+        if source_covered >= 0.8:
+            labels.append(_label("verbatim", mean_ratio / 100, source_covered=round(source_covered, 3)))
+        else:
+            labels.append(_label("excerpt", 1 - source_covered, source_covered=round(source_covered, 3)))
+    else:
+        labels.append(_label("paraphrase", 1 - mean_ratio / 100, char_ratio=round(mean_ratio, 1)))
+    if target_covered < 0.6:
+        labels.append(_label("added_text", 1 - target_covered, target_covered=round(target_covered, 3)))
+    return labels

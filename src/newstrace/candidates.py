@@ -1,0 +1,379 @@
+"""Candidates: which document pairs may share text, without comparing all pairs.
+
+Lexical channel: each sentence unit's set of stemmed content words gets a MinHash
+signature (datasketch); signatures are cut into bands and every (band, values) key is
+stored in the ``bands`` table. Two documents sharing keys share near-duplicate sentences,
+so an excerpt of a long article is found through the sentences it kept (containment at
+passage level), and spun or shuffled sentences still collide on their untouched words.
+Keys shared by too many documents (boilerplate) are ignored.
+
+Semantic channel: a multilingual embedding of each document's lead, compared by cosine,
+finds paraphrases, summaries and translations that share few words.
+
+Candidates are verified by alignment (``align``) before they become links.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .align import Passage, Units, align_semantic, align_texts, link_score, units_of
+from .model import Document
+from .options import Options
+
+#: MinHash permutations per sentence and rows per band: 16 bands of 2 rows catch a
+#: sentence pair of Jaccard 0.3 (a spun or machine-translated sentence) with p = 0.78,
+#: one of 0.5 with p = 0.99; a passage of several sentences is found almost surely.
+NUM_PERM = 32
+BAND_ROWS = 2
+#: A band key in more documents than this is boilerplate, not evidence of copying.
+MAX_KEY_DOCUMENTS = 50
+#: Shared band keys a document pair needs to be a lexical candidate.
+MIN_BAND_HITS = 2
+#: Lexical candidates verified per document, best first.
+MAX_CANDIDATES_PER_DOCUMENT = 30
+#: Document-vector cosine for a semantic candidate, and how many neighbours to check.
+#: Same-story articles in different languages score 0.75-0.9 with USE v3 (demo corpus).
+SEMANTIC_DOCUMENT_COSINE = 0.7
+SEMANTIC_NEIGHBOURS = 10
+
+_MASK = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
+
+
+def band_keys(units: Units) -> np.ndarray:
+    """Unique int64 band keys of a text's sentence units."""
+    from datasketch import MinHash
+
+    token_sets = [[t.encode("utf-8") for t in set(tokens)] for tokens in units.tokens if tokens]
+    if not token_sets:
+        return np.zeros(0, dtype=np.int64)
+    signatures = np.vstack([m.hashvalues for m in MinHash.bulk(token_sets, num_perm=NUM_PERM, seed=7)])
+    signatures = signatures.astype(np.uint64).reshape(len(token_sets), NUM_PERM // BAND_ROWS, BAND_ROWS)
+    bands = np.arange(NUM_PERM // BAND_ROWS, dtype=np.uint64)[None, :]
+    with np.errstate(over="ignore"):
+        keys = bands * np.uint64(0x9E3779B97F4A7C15)
+        for row in range(BAND_ROWS):
+            keys = (keys ^ signatures[:, :, row]) * np.uint64(0xBF58476D1CE4E5B9)
+    return np.unique((keys & _MASK).astype(np.int64).ravel())
+
+
+@dataclass
+class Link:
+    """A verified derivation: ``target`` reuses ``source``."""
+
+    source: str
+    target: str
+    score: float
+    method: str
+    passages: list[Passage]
+    transformation: list[dict[str, object]] = field(default_factory=list)
+    evidence: dict[str, object] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "target": self.target, "relation": "derived",
+                "score": self.score, "method": self.method,
+                "transformation": self.transformation, "evidence": self.evidence,
+                "passages": [p.as_dict() for p in self.passages]}
+
+
+def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = False,
+                units: dict[str, Units] | None = None) -> Link | None:
+    """Align two documents; a ``Link`` oriented source -> copy, or None if nothing is reused."""
+    from .lineage import orient
+    from .transform import describe_link
+
+    units = units if units is not None else {}
+    ua = units.get(a.id) or units_of(a.text, a.sentences)
+    ub = units.get(b.id) or units_of(b.text, b.sentences)
+    passages = align_texts(a.text, b.text, min_chars=options.min_passage_chars,
+                           source_units=ua, target_units=ub)
+    method = "lexical"
+    if not passages and semantic:
+        from .embed import embed
+
+        va = embed([a.text[s:e] for s, e in ua.spans])
+        vb = embed([b.text[s:e] for s, e in ub.spans])
+        passages = align_semantic(a.text, b.text, ua, ub, va, vb,
+                                  min_chars=options.min_passage_chars)
+        method = "semantic"
+    if not passages:
+        return None
+    score = link_score(passages, len(a.text), len(b.text))
+    if score < options.min_link_score:
+        return None
+    source, target, passages, direction = orient(a, b, passages)
+    link = Link(source.id, target.id, score, method, passages, evidence={"direction": direction})
+    link.transformation = describe_link(source, target, link)
+    return link
+
+
+# ----------------------------------------------------------------------------- store work
+@dataclass
+class AnalyzeReport:
+    documents_analyzed: int = 0
+    documents_skipped: int = 0
+    candidate_pairs: int = 0
+    links: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _index_documents(store, docs: Sequence[Document], options: Options) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+
+    ids, keys = [], []
+    for doc in docs:
+        doc_keys = band_keys(units_of(doc.text, doc.sentences))
+        ids.extend([doc.id] * len(doc_keys))
+        keys.extend(doc_keys.tolist())
+    doc_ids = [d.id for d in docs]
+    with store.transaction():
+        store.con.execute("DELETE FROM bands WHERE list_contains(?, doc_id)", [doc_ids])
+        store._insert_arrow("bands", "key, doc_id", pa.table({"key": pa.array(keys, pa.int64()),
+                                                            "doc_id": ids}))
+    if options.semantic:
+        from .embed import document_vector
+
+        vectors = [document_vector(d.sentence_texts()) for d in docs]
+        with store.transaction():
+            store.con.execute("DELETE FROM doc_vectors WHERE list_contains(?, doc_id)", [doc_ids])
+            table = pa.table({"doc_id": doc_ids,
+                              "vector": pa.array([v.tolist() for v in vectors],
+                                                 pa.list_(pa.float32()))})
+            store._insert_arrow("doc_vectors", "doc_id, vector", table)
+
+
+def lexical_candidates(store, doc_ids: Sequence[str]) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
+    """Pairs (a, b), a < b, with at least one of them in ``doc_ids``, and their band hits."""
+    rows = store.con.execute(
+        """
+        WITH common AS (
+            SELECT key FROM bands GROUP BY key HAVING count(DISTINCT doc_id) <= ?
+        ), mine AS (
+            SELECT DISTINCT b.key, b.doc_id FROM bands b JOIN common USING (key)
+            WHERE list_contains(?, b.doc_id)
+        ), hits AS (
+            SELECT m.doc_id AS a, o.doc_id AS b, count(*) AS n
+            FROM mine m JOIN bands o ON o.key = m.key AND o.doc_id <> m.doc_id
+            GROUP BY ALL HAVING count(*) >= ?
+        ), ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY a ORDER BY n DESC, b) AS r FROM hits
+        )
+        SELECT least(a, b), greatest(a, b), max(n) FROM ranked WHERE r <= ? GROUP BY ALL
+        """,
+        [MAX_KEY_DOCUMENTS, list(doc_ids), MIN_BAND_HITS, MAX_CANDIDATES_PER_DOCUMENT],
+    ).fetchall()
+    return {(a, b): int(n) for a, b, n in rows}
+
+
+def _vector_matrix(store) -> tuple[list[str], np.ndarray]:  # type: ignore[no-untyped-def]
+    rows = store.con.execute("SELECT doc_id, vector FROM doc_vectors ORDER BY doc_id").fetchall()
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
+
+
+def semantic_neighbours(ids: list[str], matrix: np.ndarray, queries: np.ndarray,
+                        k: int = SEMANTIC_NEIGHBOURS,
+                        threshold: float = SEMANTIC_DOCUMENT_COSINE) -> list[list[tuple[str, float]]]:
+    """For each query vector, up to ``k`` stored documents with cosine >= ``threshold``."""
+    if not len(ids) or not len(queries):
+        return [[] for _ in range(len(queries))]
+    out = []
+    for start in range(0, len(queries), 1024):
+        scores = queries[start:start + 1024] @ matrix.T
+        top = np.argsort(-scores, axis=1)[:, :k]
+        for row, columns in zip(scores, top, strict=True):
+            out.append([(ids[c], float(row[c])) for c in columns if row[c] >= threshold])
+    return out
+
+
+def semantic_candidates(store, doc_ids: Sequence[str]) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    ids, matrix = _vector_matrix(store)
+    if not ids:
+        return set()
+    position = {doc_id: i for i, doc_id in enumerate(ids)}
+    wanted = [d for d in doc_ids if d in position]
+    queries = matrix[[position[d] for d in wanted]] if wanted else np.zeros((0, matrix.shape[1]))
+    pairs = set()
+    for doc_id, neighbours in zip(wanted, semantic_neighbours(ids, matrix, queries), strict=True):
+        for other, _ in neighbours:
+            if other != doc_id:
+                pairs.add((min(doc_id, other), max(doc_id, other)))
+    return pairs
+
+
+def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-untyped-def]
+    """Candidates and alignment for every document not analyzed in its current form.
+
+    Resumable: documents are indexed and their pairs verified in batches, each committed
+    with the documents it finishes, so a rerun does only what is left.
+    """
+    from .progress import track
+
+    report = AnalyzeReport()
+    pending = [r[0] for r in store.con.execute(
+        "SELECT d.id FROM documents d LEFT JOIN analyzed_documents a "
+        "ON a.doc_id = d.id AND a.content_hash = d.content_hash "
+        "WHERE a.doc_id IS NULL ORDER BY d.id").fetchall()]
+    report.documents_skipped = store.count_documents() - len(pending)
+    if not pending:
+        return report
+    with track("index", total=len(pending), enabled=options.progress) as bar:
+        for start in range(0, len(pending), options.batch_size):
+            batch = store.documents(pending[start:start + options.batch_size])
+            _index_documents(store, batch, options)
+            bar.advance(len(batch))
+    pending_set = set(pending)
+    lexical = lexical_candidates(store, pending)
+    semantic = semantic_candidates(store, pending) if options.semantic else set()
+    pairs = sorted(set(lexical) | semantic)
+    report.candidate_pairs = len(pairs)
+    by_doc: dict[str, list[tuple[str, str]]] = {}
+    for pair in pairs:
+        owner = pair[0] if pair[0] in pending_set else pair[1]
+        by_doc.setdefault(owner, []).append(pair)
+    units: dict[str, Units] = {}
+    with track("align", total=len(pending), enabled=options.progress) as bar:
+        for start in range(0, len(pending), options.batch_size):
+            chunk = pending[start:start + options.batch_size]
+            chunk_pairs = [p for d in chunk for p in by_doc.get(d, [])]
+            needed = sorted({d for p in chunk_pairs for d in p})
+            docs = {d.id: d for d in store.documents(needed)}
+            links = []
+            for a, b in chunk_pairs:
+                if a in docs and b in docs:
+                    link = verify_pair(docs[a], docs[b], options, semantic=(a, b) in semantic,
+                                       units=units)
+                    if link:
+                        links.append(link)
+            _write_links(store, chunk, links, docs)
+            report.links += len(links)
+            report.documents_analyzed += len(chunk)
+            units.clear()
+            bar.advance(len(chunk))
+    return report
+
+
+def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type: ignore[no-untyped-def]
+                 docs: dict[str, Document]) -> None:
+    import pyarrow as pa
+
+    links = list(links)
+    hashes = [docs[d].content_hash if d in docs else
+              store.con.execute("SELECT content_hash FROM documents WHERE id = ?", [d]).fetchone()[0]
+              for d in finished]
+    with store.transaction():
+        store.con.execute("DELETE FROM links WHERE list_contains(?, source) OR list_contains(?, target)",
+                          [list(finished), list(finished)])
+        store.con.execute("DELETE FROM passages WHERE list_contains(?, source) OR list_contains(?, target)",
+                          [list(finished), list(finished)])
+        if links:
+            store._insert_arrow("links", "source, target, relation, score, method, transformation, evidence",
+                                pa.table({
+                                    "source": [link.source for link in links],
+                                    "target": [link.target for link in links],
+                                    "relation": ["derived"] * len(links),
+                                    "score": [link.score for link in links],
+                                    "method": [link.method for link in links],
+                                    "transformation": [json.dumps(link.transformation) for link in links],
+                                    "evidence": [json.dumps(link.evidence) for link in links],
+                                }))
+            rows = [(link.source, link.target, p) for link in links for p in link.passages]
+            store._insert_arrow(
+                "passages", "source, target, source_start, source_end, target_start, target_end, similarity, method",
+                pa.table({
+                    "source": [r[0] for r in rows], "target": [r[1] for r in rows],
+                    "source_start": [r[2].source[0] for r in rows], "source_end": [r[2].source[1] for r in rows],
+                    "target_start": [r[2].target[0] for r in rows], "target_end": [r[2].target[1] for r in rows],
+                    "similarity": [r[2].similarity for r in rows], "method": [r[2].method for r in rows],
+                }))
+        store.con.execute("DELETE FROM analyzed_documents WHERE list_contains(?, doc_id)", [list(finished)])
+        store._insert_arrow("analyzed_documents", "doc_id, content_hash",
+                            pa.table({"doc_id": list(finished), "content_hash": hashes}))
+
+
+# ----------------------------------------------------------------------------- trace
+@dataclass
+class TraceResult:
+    """A likely source of a traced article."""
+
+    source: str
+    score: float
+    method: str
+    passages: list[Passage]
+    title: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "title": self.title, "score": self.score,
+                "method": self.method, "passages": [p.as_dict() for p in self.passages]}
+
+
+def trace_document(store, doc: Document, options: Options, limit: int = 10) -> list[TraceResult]:  # type: ignore[no-untyped-def]
+    """Likely sources of one document (not necessarily in the store) among stored ones."""
+    units = units_of(doc.text, doc.sentences)
+    keys = band_keys(units).tolist()
+    hits: dict[str, int] = {}
+    if keys:
+        rows = store.con.execute(
+            """SELECT b.doc_id, count(*) AS n FROM bands b
+               WHERE list_contains(?, b.key) AND b.doc_id <> ?
+               AND b.key NOT IN (SELECT key FROM bands WHERE list_contains(?, key)
+                                 GROUP BY key HAVING count(DISTINCT doc_id) > ?)
+               GROUP BY b.doc_id HAVING count(*) >= ? ORDER BY n DESC LIMIT ?""",
+            [keys, doc.id, keys, MAX_KEY_DOCUMENTS, MIN_BAND_HITS, MAX_CANDIDATES_PER_DOCUMENT],
+        ).fetchall()
+        hits = {r[0]: r[1] for r in rows}
+    semantic: set[str] = set()
+    if options.semantic:
+        from .embed import document_vector
+
+        ids, matrix = _vector_matrix(store)
+        query = document_vector(doc.sentence_texts())[None, :]
+        semantic = {d for d, _ in semantic_neighbours(ids, matrix, query)[0] if d != doc.id}
+    candidates = sorted(set(hits) | semantic)
+    results = []
+    stored = {d.id: d for d in store.documents(candidates)}
+    for candidate in candidates:
+        source = stored.get(candidate)
+        if source is None:
+            continue
+        passages = align_texts(source.text, doc.text, min_chars=options.min_passage_chars,
+                               target_units=units)
+        method = "lexical"
+        if not passages and candidate in semantic:
+            from .embed import embed
+
+            su = units_of(source.text, source.sentences)
+            passages = align_semantic(source.text, doc.text, su, units,
+                                      embed([source.text[s:e] for s, e in su.spans]),
+                                      embed([doc.text[s:e] for s, e in units.spans]),
+                                      min_chars=options.min_passage_chars)
+            method = "semantic"
+        if passages:
+            score = link_score(passages, len(source.text), len(doc.text))
+            if score >= options.min_link_score:
+                results.append(TraceResult(source.id, score, method, passages, source.title))
+    results.sort(key=lambda r: -r.score)
+    return results[:limit]
+
+
+def trace_text(store, text: str, options: Options, title: str | None = None,  # type: ignore[no-untyped-def]
+               doc_id: str = "(traced)") -> list[TraceResult]:
+    """Trace raw article text (plain text, or HTML when it looks like a page)."""
+    from .ingest import RawRecord, _text_with_header, build_document
+
+    fields: dict[str, object] = {"title": title}
+    if text.lstrip()[:1] == "<" and "</" in text:
+        fields["html"] = text
+    else:
+        fields.update(_text_with_header(text))
+        if title:
+            fields["title"] = title
+    doc = build_document(RawRecord(doc_id, "trace", doc_id, fields), options)
+    return trace_document(store, doc, options)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newstrace.align import align_semantic, align_texts, coverage, units_of
+from newstrace.copies import excerpt, reorder, spin
+
+from .conftest import DEMO
+
+
+def body(name: str) -> str:
+    text = (DEMO / name).read_text()
+    return text.split("\n\n", 1)[1] if text.startswith("Title:") else text
+
+
+BRIDGE = body("bridge.txt")
+RAIL = body("rail-strike.txt")
+MUSEUM = body("museum.txt")
+FILLER = ("Weather in the valley stayed mild this week, with light winds from the west. "
+          "Gardeners reported an early bloom of apple trees along the southern slopes. ") * 3
+
+
+def assert_slices(passages, source: str, target: str) -> None:
+    for p in passages:
+        assert 0 <= p.source[0] < p.source[1] <= len(source)
+        assert 0 <= p.target[0] < p.target[1] <= len(target)
+        assert source[p.source[0]:p.source[1]].strip() and target[p.target[0]:p.target[1]].strip()
+
+
+def test_verbatim_copy_inside_other_text_is_aligned_exactly() -> None:
+    target = FILLER + "\n\n" + RAIL + "\n\n" + FILLER
+    passages = align_texts(RAIL, target)
+    assert_slices(passages, RAIL, target)
+    assert len(passages) == 1
+    p = passages[0]
+    assert target[p.target[0]:p.target[1]] == RAIL[p.source[0]:p.source[1]]
+    assert p.target[0] == len(FILLER) + 2
+    assert p.source[1] - p.source[0] >= len(RAIL) - 5
+
+
+def test_excerpt_is_aligned_to_the_parts_it_kept() -> None:
+    cut = excerpt(BRIDGE, keep=0.5, seed=4)
+    passages = align_texts(BRIDGE, cut)
+    assert_slices(passages, BRIDGE, cut)
+    assert coverage(passages, len(cut), "target") > 0.9
+    assert coverage(passages, len(BRIDGE), "source") < 0.95
+
+
+def test_spun_copy_is_aligned() -> None:
+    spun = spin(BRIDGE, rate=0.9, seed=3, debris=0.2)
+    assert spun != BRIDGE
+    passages = align_texts(BRIDGE, spun)
+    assert_slices(passages, BRIDGE, spun)
+    assert coverage(passages, len(spun), "target") > 0.8
+
+
+def test_reordered_copy_is_aligned() -> None:
+    shuffled = reorder(MUSEUM, seed=1)
+    passages = align_texts(MUSEUM, shuffled)
+    assert_slices(passages, MUSEUM, shuffled)
+    assert coverage(passages, len(shuffled), "target") > 0.7
+
+
+@pytest.mark.parametrize("other", [MUSEUM, FILLER, body("veloria-independent.txt")])
+def test_unrelated_texts_are_not_aligned(other: str) -> None:
+    assert align_texts(RAIL, other) == []
+    assert align_texts(other, BRIDGE) == []
+
+
+def test_independent_report_of_the_same_event_is_not_a_copy() -> None:
+    from newstrace.ingest import build_document, read_file
+    from newstrace.options import Options
+
+    record = next(iter(read_file(DEMO / "veloria.html", "veloria.html", Options())))
+    original = build_document(record, Options()).text
+    assert align_texts(original, body("veloria-independent.txt")) == []
+
+
+def test_translation_is_aligned_by_multilingual_embeddings() -> None:
+    from newstrace.embed import embed
+
+    german = body("rail-strike-de.txt")
+    assert align_texts(RAIL, german) == []  # no shared words to seed on
+    su, tu = units_of(RAIL), units_of(german)
+    passages = align_semantic(RAIL, german, su, tu,
+                              embed([RAIL[s:e] for s, e in su.spans]),
+                              embed([german[s:e] for s, e in tu.spans]))
+    assert_slices(passages, RAIL, german)
+    assert coverage(passages, len(german), "target") > 0.7
+    assert all(p.method == "semantic" for p in passages)
+
+
+def test_units_cover_text_in_order(tmp_path: Path) -> None:
+    units = units_of(BRIDGE)
+    starts = [s for s, _ in units.spans]
+    assert starts == sorted(starts)
+    assert all(tokens for tokens in units.tokens)

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newstrace
+import newstrace.copies
+from newstrace import Options
+
+from .conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with newstrace.open_store(path) as store:
+        report = newstrace.ingest([DEMO], store)
+        assert report.rejected == 0
+        newstrace.analyze(store, Options(progress=False))
+        yield store
+
+
+def links(store) -> dict[tuple[str, str], dict]:
+    return {(link["source"], link["target"]): link for link in newstrace.export_data(store)["links"]}
+
+
+def test_copies_are_linked_to_their_source(demo_store) -> None:
+    found = links(demo_store)
+    for copy in ("wire-digest/eastgate-bridge", "quicknews-bridge.html", "newsfarm-bridge.txt"):
+        assert ("bridge.txt", copy) in found, copy
+    assert ("veloria.html", "metro-brief/veloria") in found
+    assert ("museum.txt", "culture-feed/askvik-museum") in found
+
+
+def test_translation_is_linked_semantically(demo_store) -> None:
+    found = links(demo_store)
+    pair = {("rail-strike.txt", "rail-strike-de.txt"), ("rail-strike-de.txt", "rail-strike.txt")}
+    matches = [found[p] for p in pair if p in found]
+    assert matches and matches[0]["method"] == "semantic"
+    assert matches[0]["transformation"][0]["label"] == "translation"
+
+
+def test_independent_reports_and_unrelated_stories_are_not_linked(demo_store) -> None:
+    found = links(demo_store)
+    for a, b in found:
+        assert "veloria-independent.txt" not in (a, b)
+        assert {a, b} != {"museum.txt", "bridge.txt"}
+
+
+def test_passage_offsets_slice_both_documents(demo_store) -> None:
+    for link in newstrace.export_data(demo_store)["links"]:
+        source = demo_store.document(link["source"])
+        target = demo_store.document(link["target"])
+        assert link["passages"]
+        for p in link["passages"]:
+            assert 0 <= p["source"][0] < p["source"][1] <= len(source.text)
+            assert 0 <= p["target"][0] < p["target"][1] <= len(target.text)
+
+
+def test_rerun_is_resumable_and_does_nothing_new(demo_store) -> None:
+    before = links(demo_store)
+    report = newstrace.analyze(demo_store, Options(progress=False))
+    assert report.documents_analyzed == 0 and report.documents_skipped == demo_store.count_documents()
+    assert links(demo_store) == before
+
+
+def test_trace_finds_the_sources_of_a_new_article(demo_store) -> None:
+    article = newstrace.copies.excerpt(demo_store.document("bridge.txt").text, keep=0.6, seed=9)
+    results = newstrace.trace(article, demo_store, Options(progress=False))
+    assert results
+    assert results[0].source in {"bridge.txt", "wire-digest/eastgate-bridge", "newsfarm-bridge.txt"}
+    unrelated = "A recipe for lemon cake: mix flour, sugar and butter, then bake for forty minutes at a moderate heat until golden."
+    assert newstrace.trace(unrelated, demo_store, Options(progress=False)) == []
+
+
+def test_analyze_and_trace_cli(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from newstrace.cli import cli
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name in ("bridge.txt", "museum.txt", "rail-strike.txt"):
+        shutil.copy(DEMO / name, corpus / name)
+    db = str(tmp_path / "t.duckdb")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(corpus), "--db", db, "--quiet"]).exit_code == 0
+    result = runner.invoke(cli, ["analyze", "--db", db, "--no-semantic"])
+    assert result.exit_code == 0 and "analyzed 3 documents" in result.stderr
+    result = runner.invoke(cli, ["trace", str(DEMO / "clickmill-bridge.txt"), "--db", db,
+                                 "--json", "--no-semantic"])
+    assert result.exit_code == 0, result.output
+    sources = json.loads(result.stdout)["sources"]
+    assert [s["source"] for s in sources] == ["bridge.txt"]
+    assert sources[0]["passages"][0]["target"][0] == 0  # header parsed, body offsets
+    result = runner.invoke(cli, ["trace", "https://example.com/a", "--db", db])
+    assert result.exit_code == 2 and "no network requests" in result.stderr
