@@ -87,8 +87,8 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
     from .transform import describe_link
 
     units = units if units is not None else {}
-    ua = units.get(a.id) or units_of(a.text, a.sentences)
-    ub = units.get(b.id) or units_of(b.text, b.sentences)
+    ua = units.get(a.id) or units.setdefault(a.id, units_of(a.text, a.sentences))
+    ub = units.get(b.id) or units.setdefault(b.id, units_of(b.text, b.sentences))
     passages = align_texts(a.text, b.text, min_chars=options.min_passage_chars,
                            source_units=ua, target_units=ub)
     method = "lexical"
@@ -118,6 +118,8 @@ class AnalyzeReport:
     documents_skipped: int = 0
     candidate_pairs: int = 0
     links: int = 0
+    parent_links: int = 0
+    stories: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -257,6 +259,11 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             report.documents_analyzed += len(chunk)
             units.clear()
             bar.advance(len(chunk))
+    from .lineage import update_lineage
+    from .stories import update_stories
+
+    report.parent_links = update_lineage(store)
+    report.stories = update_stories(store, pending)
     return report
 
 

@@ -252,6 +252,74 @@ def trace(article: str, db: str, preset: str, as_json: bool, no_semantic: bool) 
     _console.print(table)
 
 
+@cli.command()
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_domain_errors
+def stories(db: str, as_json: bool) -> None:
+    """List stories: documents grouped by event, with their origins."""
+    from .export import story_rows
+
+    with Store(db, must_exist=True) as store:
+        rows = story_rows(store)
+        titles = dict(store.con.execute("SELECT id, title FROM documents").fetchall())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        _console.print("no stories yet: run 'newstrace analyze' first")
+        return
+    table = Table("story", "documents", "origin(s)", "title")
+    for row in rows:
+        table.add_row(row["id"], str(len(row["documents"])), ", ".join(row["origins"]),
+                      titles.get(row["origins"][0] if row["origins"] else row["documents"][0]) or "")
+    _console.print(table)
+
+
+@cli.command()
+@click.argument("story_or_doc")
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "graphml", "svg"]),
+              default="text", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@_domain_errors
+def lineage(story_or_doc: str, db: str, fmt: str, out: str | None) -> None:
+    """The lineage graph of a story (by story id or any member's id): origin(s) and the
+    closest parent of each copy."""
+    import io
+
+    import networkx as nx
+
+    from .lineage import story_graph
+    from .report import lineage_svg
+
+    with Store(db, must_exist=True) as store:
+        graph = story_graph(store, story_or_doc)
+    if fmt == "json":
+        text = json.dumps(nx.node_link_data(graph, edges="links"), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "graphml":
+        buffer = io.BytesIO()
+        nx.write_graphml(graph, buffer)
+        text = buffer.getvalue().decode("utf-8")
+    elif fmt == "svg":
+        text = lineage_svg(graph) + "\n"
+    else:
+        lines = [f"story {graph.graph['story']}: {graph.number_of_nodes()} documents"]
+        for node in sorted(graph.nodes, key=lambda n: graph.nodes[n].get("published") or ""):
+            data = graph.nodes[node]
+            parents = list(graph.predecessors(node))
+            role = "origin" if data.get("origin") else ("copy of " + ", ".join(
+                f"{p} ({graph.edges[p, node]['transformation']} {graph.edges[p, node]['score']:.2f})"
+                for p in parents) if parents else "independent")
+            lines.append(f"  {node} [{data.get('source')}, {data.get('published') or 'no date'}]: {role}")
+        text = "\n".join(lines) + "\n"
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @cli.group()
 def pan() -> None:
     """PAN text-alignment interface: detect on listed pairs, evaluate against truth."""

@@ -41,8 +41,8 @@ def export_data(store: Store) -> dict[str, Any]:
 
 def link_rows(store: Store) -> list[dict[str, Any]]:
     rows = store.con.execute(
-        "SELECT source, target, relation, score, method, transformation, evidence FROM links "
-        "ORDER BY source, target").fetchall()
+        "SELECT source, target, CASE WHEN parent THEN 'derived' ELSE 'ancestor' END, score, "
+        "method, transformation, evidence FROM links ORDER BY source, target").fetchall()
     passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for s, t, ss, se, ts, te, sim, method in store.con.execute(
         "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
@@ -59,15 +59,16 @@ def link_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def story_rows(store: Store) -> list[dict[str, Any]]:
-    tables = {r[0] for r in store.con.execute(
-        "SELECT table_name FROM information_schema.tables").fetchall()}
-    if "story_members" not in tables:
-        return []
+    """Stories with their members and origins (members with no parent in the story)."""
+    from .lineage import origins
+
     stories: dict[str, list[str]] = {}
     for story, doc in store.con.execute(
             "SELECT story_id, doc_id FROM story_members ORDER BY story_id, doc_id").fetchall():
         stories.setdefault(story, []).append(doc)
-    return [{"id": story, "documents": docs} for story, docs in stories.items()]
+    parent_edges = store.con.execute("SELECT source, target FROM links WHERE parent").fetchall()
+    return [{"id": story, "documents": docs, "origins": origins(docs, parent_edges)}
+            for story, docs in stories.items()]
 
 
 def _labels_by_document(store: Store) -> dict[str, list[dict[str, Any]]]:

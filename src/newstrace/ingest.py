@@ -378,9 +378,7 @@ def build_document(record: RawRecord, options: Options) -> Document:
         fields.pop("html", None)
     elif fields.get("html_fragment"):
         fields["text"] = _fragment_text(str(fields.pop("html_fragment")))
-    raw_text = fields.get("text")
-    if not isinstance(raw_text, str):
-        raw_text = "" if raw_text is None else str(raw_text)
+    raw_text = _as_text(fields.get("text"))
     if len(raw_text) > options.max_record_chars:
         raise InputRejected(f"record too large: {len(raw_text)} characters over the "
                             f"{options.max_record_chars} limit")
@@ -406,6 +404,17 @@ def build_document(record: RawRecord, options: Options) -> Document:
     )
     document.content_hash = content_hash(document)
     return document
+
+
+def _as_text(value: Any) -> str:
+    """Text of a field: strings as they are; lists (of paragraphs, possibly nested, as in
+    many JSON dumps) joined as paragraphs."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        parts = [_as_text(v) for v in value]
+        return "\n\n".join(p for p in parts if p.strip())
+    return value if isinstance(value, str) else str(value)
 
 
 def content_hash(doc: Document) -> str:

@@ -8,11 +8,18 @@ and copy artefacts (spin debris, scraped fields) sit downstream.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
 from .align import Passage, coverage
 from .model import Document
 
-#: Coverage difference under which content gives no direction and artefacts decide.
+#: Coverage difference under which content gives no direction.
 COVERAGE_MARGIN = 0.05
+#: Aligned text this many times longer on one side: the other side cut it down.
+CUT_RATIO = 1.15
+#: A side this covered by the passages is nothing but the other's text: an excerpt.
+EXCERPT_COVERAGE = 0.97
 _ARTEFACT_KINDS = {"markup_debris", "scraped_date", "boilerplate_line"}
 
 
@@ -20,25 +27,195 @@ def _artefacts(doc: Document) -> int:
     return sum(1 for e in doc.evidence if e.get("kind") in _ARTEFACT_KINDS)
 
 
+def _span_chars(passages: list[Passage], side: str) -> int:
+    return sum(getattr(p, side)[1] - getattr(p, side)[0] for p in passages)
+
+
 def orient(a: Document, b: Document, passages: list[Passage]
            ) -> tuple[Document, Document, list[Passage], dict[str, object]]:
     """(source, target, passages with source spans in ``source``, evidence) for a pair
-    aligned with ``a`` as source and ``b`` as target."""
-    swapped = [Passage(p.target, p.source, p.similarity, p.kind, p.method) for p in passages]
+    aligned with ``a`` as source and ``b`` as target.
+
+    In order: publication dates; cuts (the aligned passages are longer on the source
+    side: an excerpt or summary drops sentences inside what it keeps); copy artefacts
+    (spin debris, scraped fields) downstream; then coverage: a text that is nothing but
+    the other's passages is an excerpt of it, otherwise the side with more text of its
+    own (added material: editorial additions, the rest of a compiling document) is the copy.
+    """
+    forward = (a, b, passages)
+    backward = (b, a, [Passage(p.target, p.source, p.similarity, p.kind, p.method) for p in passages])
     if a.published and b.published and a.published != b.published:
-        if a.published < b.published:
-            return a, b, passages, {"by": "published", "source_date": a.published,
-                                    "target_date": b.published}
-        return b, a, swapped, {"by": "published", "source_date": b.published,
-                               "target_date": a.published}
-    covered_a = coverage(passages, len(a.text), "source")
-    covered_b = coverage(passages, len(b.text), "target")
-    evidence: dict[str, object] = {"coverage_a": round(covered_a, 3), "coverage_b": round(covered_b, 3)}
-    if abs(covered_a - covered_b) >= COVERAGE_MARGIN:
-        evidence["by"] = "coverage"
-        return (a, b, passages, evidence) if covered_b > covered_a else (b, a, swapped, evidence)
+        evidence: dict[str, object] = {"by": "published"}
+        return (*(forward if a.published < b.published else backward), evidence)
+    length_a, length_b = _span_chars(passages, "source"), _span_chars(passages, "target")
+    evidence = {"aligned_chars_a": length_a, "aligned_chars_b": length_b}
+    if max(length_a, length_b) >= CUT_RATIO * max(1, min(length_a, length_b)):
+        evidence["by"] = "cuts"
+        return (*(forward if length_a > length_b else backward), evidence)
     if _artefacts(a) != _artefacts(b):
         evidence["by"] = "artefacts"
-        return (a, b, passages, evidence) if _artefacts(b) > _artefacts(a) else (b, a, swapped, evidence)
-    evidence["by"] = "undecided"
-    return a, b, passages, evidence
+        return (*(forward if _artefacts(b) > _artefacts(a) else backward), evidence)
+    covered_a = coverage(passages, len(a.text), "source")
+    covered_b = coverage(passages, len(b.text), "target")
+    evidence.update(coverage_a=round(covered_a, 3), coverage_b=round(covered_b, 3))
+    if abs(covered_a - covered_b) < COVERAGE_MARGIN:
+        evidence["by"] = "undecided"
+        return (*forward, evidence)
+    evidence["by"] = "coverage"
+    if max(covered_a, covered_b) >= EXCERPT_COVERAGE and min(covered_a, covered_b) < 0.8:
+        return (*(forward if covered_b > covered_a else backward), evidence)
+    return (*(forward if covered_b < covered_a else backward), evidence)
+
+
+# ----------------------------------------------------------------------------- parents
+#: How much closer (link score) a descendant must be to a copy than its ancestor is, to be
+#: taken as the copy's parent. Below it there is no evidence of shared innovations and the
+#: ancestor (the simpler history) is kept.
+PARENT_MARGIN = 0.03
+#: Subtracted from semantic (cross-lingual) link scores when choosing parents.
+SEMANTIC_PENALTY = 0.1
+#: Two sources of one copy are both parents (a compilation) when the target passages they
+#: explain overlap less than this share of the smaller.
+COMPILATION_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    score: float
+    target_spans: tuple[tuple[int, int], ...] = ()
+    method: str = "lexical"
+
+    @property
+    def strength(self) -> float:
+        """Score for choosing parents: a shared-language (lexical) match is more direct
+        evidence than a cross-lingual (semantic) one of the same score."""
+        return self.score - (SEMANTIC_PENALTY if self.method == "semantic" else 0.0)
+
+
+def _reachable(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        for nxt in graph.get(node, ()):
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def _overlap_share(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> float:
+    def size(spans: Sequence[tuple[int, int]]) -> int:
+        return sum(e - s for s, e in spans)
+
+    shared = sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+    smaller = min(size(a), size(b))
+    return shared / smaller if smaller else 1.0
+
+
+def closest_parents(edges: Iterable[Edge]) -> set[tuple[str, str]]:
+    """The derivation edges of the lineage graph: for each copy, its closest parent(s).
+
+    When a copy's candidate sources are related (one derives from the other), the
+    descendant is the parent if the copy is clearly closer to it (it shares the
+    descendant's changes: the stemmatology principle of shared innovations); otherwise
+    the ancestor is. Unrelated sources that explain different parts of the copy are all
+    parents (a compilation); if they explain the same part, the closer one is.
+    """
+    edges = list(edges)
+    graph: dict[str, set[str]] = {}
+    for e in edges:
+        graph.setdefault(e.source, set()).add(e.target)
+    incoming: dict[str, list[Edge]] = {}
+    for e in edges:
+        incoming.setdefault(e.target, []).append(e)
+    parents: set[tuple[str, str]] = set()
+    for target, sources in incoming.items():
+        alive = {e.source: e for e in sources}
+        for a in sources:
+            for b in sources:
+                if a.source == b.source or a.source not in alive or b.source not in alive:
+                    continue
+                if _reachable(graph, a.source, b.source):  # a is an ancestor of b
+                    if b.strength > a.strength + PARENT_MARGIN:
+                        alive.pop(a.source, None)
+                    else:
+                        alive.pop(b.source, None)
+        kept = sorted(alive.values(), key=lambda e: -e.strength)
+        chosen: list[Edge] = []
+        for e in kept:
+            if all(_overlap_share(e.target_spans, c.target_spans) < COMPILATION_OVERLAP for c in chosen):
+                chosen.append(e)
+        parents.update((e.source, target) for e in chosen)
+    return parents
+
+
+def origins(members: Iterable[str], parent_edges: Iterable[tuple[str, str]]) -> list[str]:
+    """Members of a story with no parent inside it."""
+    members = list(members)
+    inside = set(members)
+    children = {t for s, t in parent_edges if s in inside and t in inside}
+    return sorted(m for m in members if m not in children)
+
+
+def update_lineage(store) -> int:  # type: ignore[no-untyped-def]
+    """Mark each stored link as a closest-parent edge or not; returns the parent edges."""
+    rows = store.con.execute(
+        "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
+        "FROM links l LEFT JOIN passages p ON p.source = l.source AND p.target = l.target "
+        "GROUP BY ALL").fetchall()
+    edges = [Edge(s, t, float(score or 0.0),
+                  tuple((int(span[0]), int(span[1])) for span in spans
+                        if span is not None and span[0] is not None), method or "lexical")
+             for s, t, score, method, spans in rows]
+    parents = closest_parents(edges)
+    with store.transaction():
+        store.con.execute("UPDATE links SET parent = FALSE")
+        if parents:
+            store.con.execute(
+                "UPDATE links SET parent = TRUE WHERE list_contains(?, source || chr(31) || target)",
+                [[f"{s}\x1f{t}" for s, t in parents]])
+    return len(parents)
+
+
+# ----------------------------------------------------------------------------- graphs
+def story_graph(store, story_or_doc: str):  # type: ignore[no-untyped-def]
+    """The lineage graph (networkx DiGraph) of a story, given its id or a member's id.
+
+    Nodes carry document metadata and ``origin``; edges are closest-parent derivations
+    with ``score``, ``method`` and ``transformation`` (labels joined by commas)."""
+    import json
+
+    import networkx as nx
+
+    from .errors import DocumentNotFound
+
+    row = store.con.execute("SELECT story_id FROM story_members WHERE story_id = ? OR doc_id = ? "
+                            "LIMIT 1", [story_or_doc, story_or_doc]).fetchone()
+    if row is None:
+        raise DocumentNotFound(f"no story or document {story_or_doc!r} in {store.path} "
+                               "(run 'newstrace analyze' first)")
+    story_id = row[0]
+    members = [r[0] for r in store.con.execute(
+        "SELECT doc_id FROM story_members WHERE story_id = ? ORDER BY doc_id", [story_id]).fetchall()]
+    graph = nx.DiGraph(story=story_id)
+    meta = {r[0]: r[1:] for r in store.con.execute(
+        "SELECT id, title, source, published, language FROM documents WHERE list_contains(?, id)",
+        [members]).fetchall()}
+    for doc_id in members:
+        title, source, published, language = meta.get(doc_id, (None, None, None, None))
+        graph.add_node(doc_id, title=title or "", source=source or "",
+                       published=published.isoformat() if published else "", language=language or "")
+    for s, t, score, method, transformation in store.con.execute(
+            "SELECT source, target, score, method, transformation FROM links "
+            "WHERE parent AND list_contains(?, source) AND list_contains(?, target)",
+            [members, members]).fetchall():
+        labels = [item.get("label", "") for item in json.loads(transformation or "[]")]
+        graph.add_edge(s, t, score=float(score or 0.0), method=method or "",
+                       transformation=",".join(labels))
+    for node in graph.nodes:
+        graph.nodes[node]["origin"] = graph.in_degree(node) == 0 and graph.out_degree(node) > 0
+    return graph

@@ -20,7 +20,8 @@ from .errors import OptionsError
 FIELD_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "id": ("id", "doc_id", "document_id", "uuid", "guid", "article_id"),
-        "text": ("text", "body", "content", "article", "maintext", "body_text", "full_text"),
+        "text": ("text", "body", "content", "article", "maintext", "body_text", "full_text",
+                 "body-paragraphs", "paragraphs"),
         "html": ("html", "raw_html", "page", "source_html"),
         "title": ("title", "headline", "heading"),
         "url": ("url", "link", "uri", "href", "canonical_url"),

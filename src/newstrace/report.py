@@ -77,3 +77,69 @@ def write_report(store: Store, out: str | Path) -> Path:
     template = _environment().get_template("report.html.j2")
     path.write_text(template.render(**report_context(store)), encoding="utf-8")
     return path.resolve()
+
+
+# ----------------------------------------------------------------------------- lineage svg
+_NODE_W, _NODE_H, _GAP_X, _GAP_Y = 210, 46, 90, 22
+_LABEL_COLOURS = {"verbatim": "#2b6cb0", "excerpt": "#2f855a", "paraphrase": "#805ad5",
+                  "translation": "#b7791f", "spun": "#c53030", "llm_rewrite": "#d53f8c"}
+
+
+def _generations(graph) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    level: dict[str, int] = {}
+    order = list(nx.topological_sort(graph)) if nx.is_directed_acyclic_graph(graph) else list(graph)
+    for node in order:
+        preds = [level[p] for p in graph.predecessors(node) if p in level]
+        level[node] = max(preds) + 1 if preds else 0
+    return level
+
+
+def lineage_svg(graph) -> str:  # type: ignore[no-untyped-def]
+    """A left-to-right SVG of a lineage graph: generations as columns, origins outlined
+    in bold, edges labelled with their transformation. All text is escaped."""
+    level = _generations(graph)
+    columns: dict[int, list[str]] = {}
+    for node in sorted(graph.nodes, key=lambda n: (graph.nodes[n].get("published") or "", n)):
+        columns.setdefault(level.get(node, 0), []).append(node)
+    position = {}
+    for col, nodes in columns.items():
+        for row, node in enumerate(nodes):
+            position[node] = (20 + col * (_NODE_W + _GAP_X), 20 + row * (_NODE_H + _GAP_Y))
+    width = 40 + (max(columns, default=0) + 1) * (_NODE_W + _GAP_X)
+    height = 40 + max((len(v) for v in columns.values()), default=1) * (_NODE_H + _GAP_Y)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{width}" '
+           f'height="{height}" viewBox="0 0 {width} {height}" font-family="system-ui, sans-serif">',
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+           'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+           'fill="#4a5568"/></marker></defs>']
+    for source, target, data in graph.edges(data=True):
+        x1, y1 = position[source]
+        x2, y2 = position[target]
+        x1, y1, x2, y2 = x1 + _NODE_W, y1 + _NODE_H / 2, x2, y2 + _NODE_H / 2
+        label = data.get("transformation") or ""
+        colour = _LABEL_COLOURS.get(label.split(",")[0], "#4a5568")
+        out.append(f'<path class="edge" d="M {x1} {y1} C {x1 + 40} {y1}, {x2 - 40} {y2}, {x2} {y2}" '
+                   f'stroke="{colour}" stroke-width="2" fill="none" marker-end="url(#arrow)"/>')
+        out.append(f'<text class="edge-label" x="{(x1 + x2) / 2}" y="{(y1 + y2) / 2 - 4}" '
+                   f'font-size="11" text-anchor="middle" fill="{colour}">'
+                   f'{html.escape(label)} {data.get("score", 0):.2f}</text>')
+    for node, (x, y) in position.items():
+        data = graph.nodes[node]
+        origin = data.get("origin")
+        out.append(f'<g class="node{" origin" if origin else ""}" data-id="{html.escape(node, quote=True)}">'
+                   f'<rect x="{x}" y="{y}" width="{_NODE_W}" height="{_NODE_H}" rx="6" '
+                   f'fill="{"#fffbea" if origin else "#ffffff"}" stroke="{"#b7791f" if origin else "#a0aec0"}" '
+                   f'stroke-width="{3 if origin else 1}"/>'
+                   f'<text x="{x + 8}" y="{y + 18}" font-size="12" font-weight="600">'
+                   f'{html.escape(_short(data.get("source") or node, 30))}</text>'
+                   f'<text x="{x + 8}" y="{y + 35}" font-size="11" fill="#4a5568">'
+                   f'{html.escape(_short(node, 24))} {html.escape(data.get("published") or "")}</text>'
+                   f'<title>{html.escape(data.get("title") or node)}</title></g>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

@@ -56,6 +56,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE bands (key BIGINT NOT NULL, doc_id VARCHAR NOT NULL)",
         "CREATE TABLE doc_vectors (doc_id VARCHAR NOT NULL, vector FLOAT[] NOT NULL)",
     ),
+    (  # 4: stories and lineage
+        "ALTER TABLE links ADD COLUMN parent BOOLEAN DEFAULT TRUE",
+        "CREATE TABLE doc_entities (doc_id VARCHAR NOT NULL, entity VARCHAR NOT NULL, n INTEGER)",
+        "CREATE TABLE story_members (story_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

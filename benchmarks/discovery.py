@@ -1,0 +1,81 @@
+"""Discovery mode on PAN13 train: the whole corpus as one collection, no pairs file.
+
+    .venv/bin/python benchmarks/discovery.py [--data ../shared/data/pan13-train] [--semantic]
+
+Ingests every source and suspicious document into one store, runs ``analyze``, and
+compares the document pairs linked with the truth: recall on pairs that contain reuse
+(target >= 0.98), share of reported pairs that are false (target <= 5%), and how often
+the link's direction is source -> suspicious with no dates given (issue 4: >= 95%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newstrace import Options, analyze, export_data, ingest, open_store
+from newstrace.evaluate import read_features
+
+DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data")) / "pan13-train"
+
+
+def truth_pairs(data: Path) -> dict[tuple[str, str], str]:
+    """(source, suspicious) -> category for every truth pair with at least one case."""
+    pairs = {}
+    for category in sorted(p for p in (data / "truth").iterdir() if p.is_dir()):
+        for xml in category.glob("*.xml"):
+            features = read_features(xml, ("plagiarism",))
+            if features:
+                pairs[(features[0].source_reference, features[0].this_reference)] = category.name
+    return pairs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--semantic", action="store_true", help="also the embedding channel")
+    parser.add_argument("--db", type=Path, help="keep the store here (default: a temp dir)")
+    args = parser.parse_args()
+    if not (args.data / "src").is_dir():
+        print(f"PAN13 data not found at {args.data}", file=sys.stderr)
+        return 2
+    options = Options(progress=False, semantic=args.semantic)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "pan.duckdb"
+        with open_store(db) as store:
+            start = time.perf_counter()
+            ingest([args.data / "src", args.data / "susp"], store, options)
+            ingested = time.perf_counter()
+            report = analyze(store, options)
+            done = time.perf_counter()
+            links = export_data(store)["links"]
+        print(f"ingest {ingested - start:.1f} s; analyze {done - ingested:.1f} s "
+              f"({report.candidate_pairs} candidate pairs, {report.links} links)")
+        expected = truth_pairs(args.data)
+        found = {}
+        for link in links:
+            key = (link["source"], link["target"])
+            found[frozenset(key)] = key
+        hit = [p for p in expected if frozenset(p) in found]
+        print(f"pair recall on pairs with reuse: {len(hit)}/{len(expected)} = {len(hit) / len(expected):.4f}")
+        by_category: dict[str, list[int]] = {}
+        for pair, category in expected.items():
+            by_category.setdefault(category, [0, 0])
+            by_category[category][1] += 1
+            by_category[category][0] += frozenset(pair) in found
+        for category, (h, n) in sorted(by_category.items()):
+            print(f"  {category:28} {h}/{n} = {h / n:.4f}")
+        expected_sets = {frozenset(p) for p in expected}
+        false = [k for k in found if k not in expected_sets]
+        print(f"reported pairs false: {len(false)}/{len(found)} = {len(false) / max(1, len(found)):.4f}")
+        right = sum(1 for p in hit if found[frozenset(p)] == p)
+        print(f"direction source -> suspicious right: {right}/{len(hit)} = {right / max(1, len(hit)):.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import newstrace
+from newstrace import Options
+from newstrace.copies import excerpt, spin
+from newstrace.lineage import Edge, closest_parents, origins
+from newstrace.stories import adjusted_rand_index
+
+from .conftest import DEMO
+
+
+def body(name: str) -> str:
+    return (DEMO / name).read_text().split("\n\n", 1)[1]
+
+
+def test_closest_parent_prefers_the_descendant_that_shares_changes() -> None:
+    edges = [Edge("A", "B", 0.90), Edge("A", "C", 0.70), Edge("B", "C", 0.88)]
+    assert closest_parents(edges) == {("A", "B"), ("B", "C")}
+
+
+def test_ancestor_kept_when_descendant_is_no_closer() -> None:
+    # B and C are both verbatim copies of A: nothing says C came through B.
+    edges = [Edge("A", "B", 0.99), Edge("A", "C", 0.99), Edge("B", "C", 0.99)]
+    assert closest_parents(edges) == {("A", "B"), ("A", "C")}
+
+
+def test_compilation_has_two_parents() -> None:
+    edges = [Edge("A", "C", 0.5, ((0, 400),)), Edge("B", "C", 0.5, ((420, 900),))]
+    assert closest_parents(edges) == {("A", "C"), ("B", "C")}
+    overlapping = [Edge("A", "C", 0.6, ((0, 400),)), Edge("B", "C", 0.5, ((10, 390),))]
+    assert closest_parents(overlapping) == {("A", "C")}
+
+
+def test_origins_are_members_without_parent() -> None:
+    assert origins(["A", "B", "C", "D"], [("A", "B"), ("B", "C")]) == ["A", "D"]
+
+
+def test_adjusted_rand_index() -> None:
+    assert adjusted_rand_index(["a", "a", "b", "b"], ["x", "x", "y", "y"]) == 1.0
+    assert adjusted_rand_index(["a", "a", "b", "b"], ["x", "y", "x", "y"]) < 0
+
+
+@pytest.fixture(scope="module")
+def lineage_store(tmp_path_factory: pytest.TempPathFactory):
+    """No dates anywhere: direction and parents must come from the content."""
+    root = tmp_path_factory.mktemp("lineage")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    bridge = body("bridge.txt").replace("PORT HALDEN, March 4, 2025 \u2014 ", "")
+    rail, museum = body("rail-strike.txt"), body("museum.txt")
+    spun = spin(bridge, rate=0.8, seed=11, debris=0.2)
+    respun = spin(excerpt(spun, keep=0.7, seed=3), rate=0.4, seed=12, debris=0.0)
+    compilation = excerpt(rail, keep=0.5, seed=1) + "\n\n" + excerpt(museum, keep=0.6, seed=2)
+    records = {"a-original": bridge, "b-spun": spun, "c-respun": respun,
+               "rail": rail, "museum": museum, "compiled": compilation,
+               "veloria-1": body("veloria-llm.txt"), "veloria-2": body("veloria-independent.txt")}
+    (corpus / "docs.jsonl").write_text("".join(
+        json.dumps({"id": k, "text": v}) + "\n" for k, v in records.items()))
+    with newstrace.open_store(root / "l.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        for doc in store.documents():
+            assert doc.published is None
+        newstrace.analyze(store, Options(progress=False))
+        yield store
+
+
+def parents_of(store) -> set[tuple[str, str]]:
+    return {(l["source"], l["target"]) for l in newstrace.export_data(store)["links"]
+            if l["relation"] == "derived"}
+
+
+def test_chain_is_a_b_c(lineage_store) -> None:
+    parents = parents_of(lineage_store)
+    assert ("a-original", "b-spun") in parents
+    assert ("b-spun", "c-respun") in parents
+    assert ("a-original", "c-respun") not in parents
+    ancestors = {(l["source"], l["target"]) for l in newstrace.export_data(lineage_store)["links"]
+                 if l["relation"] == "ancestor"}
+    assert ("a-original", "c-respun") in ancestors
+
+
+def test_compilation_gets_both_sources(lineage_store) -> None:
+    parents = parents_of(lineage_store)
+    assert ("rail", "compiled") in parents and ("museum", "compiled") in parents
+
+
+def test_independent_reports_share_a_story_not_a_link(lineage_store) -> None:
+    data = newstrace.export_data(lineage_store)
+    assert not [l for l in data["links"] if {"veloria-1", "veloria-2"} & {l["source"], l["target"]}]
+    story_of = {d: s["id"] for s in data["stories"] for d in s["documents"]}
+    assert story_of["veloria-1"] == story_of["veloria-2"]
+    assert story_of["a-original"] == story_of["b-spun"] == story_of["c-respun"]
+    assert story_of["a-original"] != story_of["veloria-1"]
+    story = next(s for s in data["stories"] if "a-original" in s["documents"])
+    assert story["origins"] == ["a-original"]
+
+
+def test_lineage_cli_formats(lineage_store, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newstrace.cli import cli
+
+    db = str(lineage_store.path)
+    lineage_store.close()
+    runner = CliRunner()
+    text = runner.invoke(cli, ["lineage", "c-respun", "--db", db])
+    assert text.exit_code == 0, text.output
+    assert "a-original" in text.stdout and "copy of b-spun" in text.stdout
+    svg = runner.invoke(cli, ["lineage", "a-original", "--db", db, "--format", "svg"])
+    assert svg.stdout.startswith("<svg") and 'class="node origin"' in svg.stdout
+    graphml = runner.invoke(cli, ["lineage", "a-original", "--db", db, "--format", "graphml"])
+    assert "<graphml" in graphml.stdout
+    missing = runner.invoke(cli, ["lineage", "nope", "--db", db])
+    assert missing.exit_code == 1 and "no story or document" in missing.stderr
+    listing = runner.invoke(cli, ["stories", "--db", db, "--json"])
+    assert any("a-original" in s["origins"] for s in json.loads(listing.stdout))
