@@ -61,6 +61,12 @@ SUMMARY_COPY_SEED_SHARE = 0.5
 SUMMARY_WINDOW = 4
 SUMMARY_WINDOW_COSINE = 0.24
 SUMMARY_UNIT_COSINE = 0.12
+#: ... and at least this many of its sentences must each resemble some source sentence
+#: (relaxed seed thresholds): topic-matched unrelated texts have the vocabulary, not the
+#: sentence-to-sentence correspondence.
+SUMMARY_SEED_COSINE = 0.25
+SUMMARY_SEED_DICE = 0.2
+SUMMARY_MIN_SEEDED_UNITS = 1
 #: Units with more content words are cut into chunks (a long sentence is ~25).
 MAX_UNIT_TOKENS = 40
 #: Units with fewer content words are merged into the next (titles, "he said.").
@@ -357,13 +363,17 @@ def _document_summaries(passages: list[Passage], source: Units, target: Units,
         return passages
     whole /= norm
     per_unit = np.asarray(v.target @ whole).ravel()  # rows are L2-normalised
-    best_score, best_start = 0.0, -1
-    for start in range(len(target)):
-        window = np.asarray(v.target[start:start + SUMMARY_WINDOW].sum(axis=0)).ravel()
-        length = float(np.linalg.norm(window))
-        score = float(window @ whole) / length if length else 0.0
-        if score > best_score:
-            best_score, best_start = score, start
+    n = len(target)
+    # All windows at once: a banded 0/1 matrix sums each run of SUMMARY_WINDOW rows.
+    rows = np.repeat(np.arange(n), SUMMARY_WINDOW)
+    cols = rows + np.tile(np.arange(SUMMARY_WINDOW), n)
+    keep = cols < n
+    band = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
+    windows = band @ v.target
+    lengths = np.sqrt(np.asarray(windows.multiply(windows).sum(axis=1)).ravel())
+    scores = np.asarray(windows @ whole).ravel() / np.where(lengths > 0, lengths, 1.0)
+    best_start = int(np.argmax(scores))
+    best_score = float(scores[best_start])
     if best_score < SUMMARY_WINDOW_COSINE:
         return passages
     first, last = best_start, min(len(target), best_start + SUMMARY_WINDOW) - 1
@@ -375,6 +385,9 @@ def _document_summaries(passages: list[Passage], source: Units, target: Units,
         first += 1
     while last > first and per_unit[last] < SUMMARY_UNIT_COSINE:
         last -= 1
+    relaxed = (v.cosine[:, first:last + 1] > SUMMARY_SEED_COSINE) & (v.dice[:, first:last + 1] > SUMMARY_SEED_DICE)
+    if int(relaxed.any(axis=0).sum()) < SUMMARY_MIN_SEEDED_UNITS:
+        return passages  # on topic, but no sentence of it draws on a source sentence
     t_span = _chars(target, first, last)
     s_span = (source.spans[0][0], source.spans[-1][1])
     if (s_span[1] - s_span[0]) < SUMMARY_RATIO * (t_span[1] - t_span[0]):
