@@ -70,8 +70,8 @@ def lineage_store(tmp_path_factory: pytest.TempPathFactory):
 
 
 def parents_of(store) -> set[tuple[str, str]]:
-    return {(l["source"], l["target"]) for l in newstrace.export_data(store)["links"]
-            if l["relation"] == "derived"}
+    return {(link["source"], link["target"]) for link in newstrace.export_data(store)["links"]
+            if link["relation"] == "derived"}
 
 
 def test_chain_is_a_b_c(lineage_store) -> None:
@@ -79,8 +79,8 @@ def test_chain_is_a_b_c(lineage_store) -> None:
     assert ("a-original", "b-spun") in parents
     assert ("b-spun", "c-respun") in parents
     assert ("a-original", "c-respun") not in parents
-    ancestors = {(l["source"], l["target"]) for l in newstrace.export_data(lineage_store)["links"]
-                 if l["relation"] == "ancestor"}
+    ancestors = {(link["source"], link["target"]) for link in newstrace.export_data(lineage_store)["links"]
+                 if link["relation"] == "ancestor"}
     assert ("a-original", "c-respun") in ancestors
 
 
@@ -91,7 +91,7 @@ def test_compilation_gets_both_sources(lineage_store) -> None:
 
 def test_independent_reports_share_a_story_not_a_link(lineage_store) -> None:
     data = newstrace.export_data(lineage_store)
-    assert not [l for l in data["links"] if {"veloria-1", "veloria-2"} & {l["source"], l["target"]}]
+    assert not [link for link in data["links"] if {"veloria-1", "veloria-2"} & {link["source"], link["target"]}]
     story_of = {d: s["id"] for s in data["stories"] for d in s["documents"]}
     assert story_of["veloria-1"] == story_of["veloria-2"]
     assert story_of["a-original"] == story_of["b-spun"] == story_of["c-respun"]
