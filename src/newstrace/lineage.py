@@ -18,8 +18,11 @@ from .model import Document
 COVERAGE_MARGIN = 0.05
 #: Aligned text this many times longer on one side: the other side cut it down.
 CUT_RATIO = 1.15
-#: A side this covered by the passages is nothing but the other's text: an excerpt.
-EXCERPT_COVERAGE = 0.97
+#: A side this covered by the passages, while the other is at most half covered, is
+#: mostly the other's text: an excerpt of it (an LLM rewrite keeps most of its source,
+#: so its source is not half covered; PAN's inserted passages leave both sides low).
+EXCERPT_COVERAGE = 0.8
+EXCERPT_OTHER_COVERAGE = 0.5
 _ARTEFACT_KINDS = {"markup_debris", "scraped_date", "boilerplate_line"}
 
 
@@ -62,7 +65,7 @@ def orient(a: Document, b: Document, passages: list[Passage]
         evidence["by"] = "undecided"
         return (*forward, evidence)
     evidence["by"] = "coverage"
-    if max(covered_a, covered_b) >= EXCERPT_COVERAGE and min(covered_a, covered_b) < 0.8:
+    if max(covered_a, covered_b) >= EXCERPT_COVERAGE and min(covered_a, covered_b) <= EXCERPT_OTHER_COVERAGE:
         return (*(forward if covered_b > covered_a else backward), evidence)
     return (*(forward if covered_b < covered_a else backward), evidence)
 

@@ -79,6 +79,9 @@ class Options:
     #: Minimum verified similarity to keep a document pair as a link.
     min_link_score: float = 0.2
 
+    #: Worker processes for verifying candidate pairs; 0 = one per core.
+    workers: int = 0
+
     # --- output -------------------------------------------------------------------
     #: Show rich progress bars (the CLI turns them off when stderr is not a terminal).
     progress: bool = True
@@ -92,6 +95,8 @@ class Options:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise OptionsError(f"{name} must be a positive integer, got {value!r}")
+        if not isinstance(self.workers, int) or self.workers < 0:
+            raise OptionsError(f"workers must be 0 (one per core) or more, got {self.workers!r}")
         for name in ("lsh_threshold", "semantic_threshold", "min_link_score"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
@@ -103,6 +108,12 @@ class Options:
             )
         # Freeze the mapping so a shared Options cannot be changed behind a caller's back.
         object.__setattr__(self, "field_map", MappingProxyType(dict(self.field_map)))
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # The frozen field_map proxy cannot be pickled; worker processes get a plain copy.
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["field_map"] = dict(self.field_map)
+        return (_options_from_dict, (values,))
 
     @classmethod
     def preset(cls, name: str, **changes: Any) -> Options:
@@ -125,6 +136,10 @@ class Options:
         mapped = self.field_map.get(canonical)
         aliases = FIELD_ALIASES[canonical]
         return (mapped, *aliases) if mapped else aliases
+
+
+def _options_from_dict(values: dict[str, Any]) -> Options:
+    return Options(**values)
 
 
 PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(

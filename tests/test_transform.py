@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+import newstrace
+import newstrace.candidates as candidates
+from newstrace import Options
+from newstrace.copies import excerpt, spin
+from newstrace.ingest import RawRecord, build_document
+from newstrace.transform import source_blind_signals, substitutions
+
+from .conftest import DEMO
+
+
+def doc(doc_id: str, text: str):
+    return build_document(RawRecord(doc_id, "test", doc_id, {"text": text}), Options())
+
+
+def body(name: str) -> str:
+    return (DEMO / name).read_text().split("\n\n", 1)[1]
+
+
+def labels_of(link) -> dict[str, dict]:
+    return {item["label"]: item for item in link.transformation}
+
+
+def test_spun_copy_gets_a_substitution_table() -> None:
+    original = body("bridge.txt")
+    spun = spin(original, rate=0.8, seed=5, debris=0.0)
+    link = candidates.verify_pair(doc("a", original), doc("b", spun), Options(semantic=False))
+    assert link is not None
+    labels = labels_of(link)
+    assert "spun" in labels, labels
+    table = labels["spun"]["evidence"]["substitutions"]
+    assert any(r["source"] == "council" and r["copy"] in ("board", "committee") for r in table)
+
+
+def test_demonym_corruption_is_flagged_as_a_name() -> None:
+    rows, _ = substitutions("Talks between Armenian and Azerbaijani officials resumed.",
+                            "Talks between Iranian and Iranian officials resumed.")
+    assert [(r["source"], r["copy"], r["kind"]) for r in rows] == [
+        ("Armenian", "Iranian", "name"), ("Azerbaijani", "Iranian", "name")]
+
+
+def test_excerpt_says_what_was_cut() -> None:
+    original = body("rail-strike.txt")
+    cut = excerpt(original, keep=0.5, seed=2)
+    link = candidates.verify_pair(doc("src", original), doc("cut", cut), Options(semantic=False))
+    labels = labels_of(link)
+    assert "verbatim" in labels and "excerpt" in labels
+    cut_spans = labels["excerpt"]["evidence"]["cut"]
+    assert cut_spans and all(0 <= s < e <= len(original) for s, e in cut_spans)
+
+
+@pytest.fixture
+def veloria_pair():
+    from newstrace.ingest import read_file
+
+    record = next(iter(read_file(DEMO / "veloria.html", "veloria.html", Options())))
+    return build_document(record, Options()), doc("llm", body("veloria-llm.txt"))
+
+
+def test_llm_rewrite_is_labelled_with_style_markers(veloria_pair) -> None:
+    source, rewrite = veloria_pair
+    link = candidates.verify_pair(source, rewrite, Options(semantic=False))
+    labels = labels_of(link)
+    assert "llm_rewrite" in labels and "spun" not in labels
+    assert "for generations to come" in labels["llm_rewrite"]["evidence"]["style_markers"]
+
+
+def test_source_blind_signals() -> None:
+    spun = doc("x", spin(body("bridge.txt"), rate=0.8, seed=1, debris=0.6))
+    assert [s["label"] for s in source_blind_signals(spun)] == ["spun"]
+    assert source_blind_signals(doc("y", body("rail-strike.txt"))) == []
+    assert [s["label"] for s in source_blind_signals(doc("z", body("veloria-llm.txt")))] == ["llm_rewrite"]
+
+
+def test_parallel_verification_matches_in_process(tmp_path, monkeypatch) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name in ("bridge.txt", "newsfarm-bridge.txt", "clickmill-bridge.txt", "museum.txt"):
+        (corpus / name).write_text((DEMO / name).read_text())
+    results = []
+    for workers, minimum in ((1, 64), (2, 0)):
+        monkeypatch.setattr(candidates, "POOL_MIN_TASKS", minimum)
+        with newstrace.open_store(tmp_path / f"w{workers}.duckdb") as store:
+            newstrace.ingest([corpus], store)
+            newstrace.analyze(store, Options(progress=False, semantic=False, workers=workers))
+            results.append(newstrace.export_data(store)["links"])
+    assert results[0] == results[1] and len(results[0]) == 3
