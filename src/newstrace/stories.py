@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -65,15 +65,19 @@ class Story:
     members: list[str] = field(default_factory=list)
     first: date | None = None
     last: date | None = None
+    centroid: np.ndarray = field(init=False)
 
-    @property
-    def centroid(self) -> np.ndarray:
+    def __post_init__(self) -> None:
+        self.centroid = self._normalised()
+
+    def _normalised(self) -> np.ndarray:
         norm = float(np.linalg.norm(self.vector_sum))
         return self.vector_sum / norm if norm else self.vector_sum
 
     def add(self, doc_id: str, vector: np.ndarray, doc_entities: Counter[str], when: date | None) -> None:
         self.members.append(doc_id)
         self.vector_sum = self.vector_sum + vector
+        self.centroid = self._normalised()
         self.entity_counts.update(doc_entities.keys())
         if when:
             self.first = min(self.first or when, when)
@@ -100,15 +104,45 @@ def entity_overlap(doc_entities: Counter[str], story: Story) -> float:
     return shared / total
 
 
-def _in_window(story: Story, when: date | None) -> bool:
-    if when is None or story.first is None or story.last is None:
-        return True
-    return (story.first - when).days <= STORY_WINDOW_DAYS and (when - story.last).days <= STORY_WINDOW_DAYS
+class _StoryIndex:
+    """Stories by the days they span, so a dated document is compared only with stories
+    near its date: grouping stays near-linear in the number of documents."""
+
+    def __init__(self, stories: list[Story]) -> None:
+        self.stories = stories
+        self.by_day: dict[date, set[int]] = {}
+        self.undated: set[int] = set()
+        self.spans: dict[int, tuple[date, date] | None] = {}
+        for i in range(len(stories)):
+            self.register(i)
+
+    def register(self, i: int) -> None:
+        story = self.stories[i]
+        if story.first is None or story.last is None:
+            self.undated.add(i)
+            return
+        self.undated.discard(i)
+        old = self.spans.get(i)
+        day = story.first
+        while day <= story.last:
+            if old is None or not old[0] <= day <= old[1]:
+                self.by_day.setdefault(day, set()).add(i)
+            day += timedelta(days=1)
+        self.spans[i] = (story.first, story.last)
+
+    def candidates(self, when: date | None) -> list[int]:
+        if when is None:
+            return list(range(len(self.stories)))
+        found = set(self.undated)
+        for offset in range(-STORY_WINDOW_DAYS, STORY_WINDOW_DAYS + 1):
+            found |= self.by_day.get(when + timedelta(days=offset), set())
+        return sorted(found)
 
 
-def best_story(doc: StoryInput, stories: Sequence[Story]) -> tuple[int, float] | None:
+def best_story(doc: StoryInput, stories: Sequence[Story],
+               candidates: Sequence[int] | None = None) -> tuple[int, float] | None:
     """Index and score of the story a document joins, or None for a new story."""
-    candidates = [i for i, s in enumerate(stories) if _in_window(s, doc.published)]
+    candidates = list(range(len(stories))) if candidates is None else list(candidates)
     if not candidates:
         return None
     centroids = np.vstack([stories[i].centroid for i in candidates])
@@ -135,23 +169,25 @@ def group(documents: Iterable[StoryInput], stories: list[Story] | None = None,
     stories = stories if stories is not None else []
     membership = {m: s.id for s in stories for m in s.members}
     ordered = sorted(documents, key=lambda d: (d.published is None, d.published or date.min, d.id))
-    by_id = {s.id: s for s in stories}
+    position = {s.id: i for i, s in enumerate(stories)}
+    index = _StoryIndex(stories)
     counter = next_id
     for doc in ordered:
-        story: Story | None = None
+        chosen: int | None = None
         if doc.parent and doc.parent in membership:
-            story = by_id[membership[doc.parent]]
+            chosen = position[membership[doc.parent]]
         else:
-            found = best_story(doc, stories)
+            found = best_story(doc, stories, index.candidates(doc.published))
             if found is not None:
-                story = stories[found[0]]
-        if story is None:
-            story = Story(f"story-{counter:05d}", np.zeros_like(doc.vector))
+                chosen = found[0]
+        if chosen is None:
+            stories.append(Story(f"story-{counter:05d}", np.zeros_like(doc.vector)))
             counter += 1
-            stories.append(story)
-            by_id[story.id] = story
-        story.add(doc.id, doc.vector, doc.entities, doc.published)
-        membership[doc.id] = story.id
+            chosen = len(stories) - 1
+            position[stories[chosen].id] = chosen
+        stories[chosen].add(doc.id, doc.vector, doc.entities, doc.published)
+        index.register(chosen)
+        membership[doc.id] = stories[chosen].id
     return stories, membership
 
 
