@@ -99,3 +99,11 @@ def test_analyze_and_trace_cli(tmp_path: Path) -> None:
     assert sources[0]["passages"][0]["target"][0] == 0  # header parsed, body offsets
     result = runner.invoke(cli, ["trace", "https://example.com/a", "--db", db])
     assert result.exit_code == 2 and "no network requests" in result.stderr
+
+
+def test_small_batches_give_the_same_links(demo_store, tmp_path: Path) -> None:
+    """Pairs whose two sides fall in different batches must survive both batches."""
+    with newstrace.open_store(tmp_path / "small.duckdb") as store:
+        newstrace.ingest([DEMO], store)
+        newstrace.analyze(store, Options(progress=False, batch_size=3))
+        assert links(store).keys() == links(demo_store).keys()

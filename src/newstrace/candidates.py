@@ -281,6 +281,12 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
     for pair in pairs:
         owner = pair[0] if pair[0] in pending_set else pair[1]
         by_doc.setdefault(owner, []).append(pair)
+    # Links of the documents analyzed now are rebuilt: drop their old ones first, once, so
+    # a pair verified in an early batch is not dropped by a later batch holding the other side.
+    with store.transaction():
+        for table in ("links", "passages"):
+            store.con.execute(f"DELETE FROM {table} WHERE list_contains(?, source) OR "
+                              "list_contains(?, target)", [pending, pending])
     with track("align", total=len(pending), enabled=options.progress) as bar, \
             _verifier(options) as verify_all:
         for start in range(0, len(pending), options.batch_size):
@@ -312,10 +318,6 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
               store.con.execute("SELECT content_hash FROM documents WHERE id = ?", [d]).fetchone()[0]
               for d in finished]
     with store.transaction():
-        store.con.execute("DELETE FROM links WHERE list_contains(?, source) OR list_contains(?, target)",
-                          [list(finished), list(finished)])
-        store.con.execute("DELETE FROM passages WHERE list_contains(?, source) OR list_contains(?, target)",
-                          [list(finished), list(finished)])
         if links:
             store._insert_arrow("links", "source, target, relation, score, method, transformation, evidence",
                                 pa.table({

@@ -1,0 +1,112 @@
+"""Stories and lineage on real data (issue 4): BASIL and SheepDog.
+
+    .venv/bin/python benchmarks/lineage.py [--data ../shared/data] [--only basil|sheepdog]
+
+BASIL: 300 articles, 100 events x 3 outlets, ingested together: adjusted Rand index of the
+stories against the event triplets (target >= 0.90) and the number of derivation links
+between different outlets' independent reports (target 0).
+
+SheepDog: each PolitiFact article with its four LLM restylings (objective, neutral,
+emotionally triggering, sensational), all ingested together with no dates: share of
+restylings whose parents in the lineage graph include their own source (target >= 95%),
+and share of articles whose five versions land in one story.
+
+PAN direction (source -> suspicious with no dates) is printed by benchmarks/discovery.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newstrace import Options, analyze, export_data, ingest, open_store
+from newstrace.stories import adjusted_rand_index
+
+DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
+STYLES = ("objective", "neutral", "emotionally_triggering", "sensational")
+
+
+def run_store(folder: Path, tmp: Path, name: str) -> dict:
+    options = Options(progress=False)
+    with open_store(tmp / f"{name}.duckdb") as store:
+        start = time.perf_counter()
+        report = ingest([folder], store, options)
+        result = analyze(store, options)
+        elapsed = time.perf_counter() - start
+        data = export_data(store)
+    print(f"{name}: {report.documents_inserted} documents, {result.links} links, "
+          f"{result.stories} stories in {elapsed:.1f} s")
+    return data
+
+
+def basil(data_dir: Path, tmp: Path) -> None:
+    folder = data_dir / "basil" / "articles"
+    data = run_store(folder, tmp, "basil")
+    truth, outlet = {}, {}
+    for path in folder.rglob("*.json"):
+        record = json.loads(path.read_text())
+        truth[record["uuid"]] = record["triplet-uuid"]
+        outlet[record["uuid"]] = record["source"]
+    story_of = {d: s["id"] for s in data["stories"] for d in s["documents"]}
+    ids = sorted(truth)
+    ari = adjusted_rand_index([truth[i] for i in ids], [story_of.get(i, f"none-{i}") for i in ids])
+    cross = [link for link in data["links"] if outlet.get(link["source"]) != outlet.get(link["target"])]
+    same_event = [link for link in cross if truth.get(link["source"]) == truth.get(link["target"])]
+    print(f"BASIL: stories ARI {ari:.4f} ({len(data['stories'])} stories for 100 events); "
+          f"links between outlets {len(cross)} ({len(same_event)} within one event)")
+
+
+def sheepdog(data_dir: Path, tmp: Path) -> None:
+    rows = [json.loads(line) for line in (data_dir / "sheepdog-politifact" / "train.jsonl").open()]
+    folder = tmp / "sheepdog"
+    folder.mkdir()
+    with (folder / "versions.jsonl").open("w") as out:
+        for row in rows:
+            for version in ("source", *STYLES):
+                out.write(json.dumps({"id": f"{row['id']}/{version}", "text": row[version]}) + "\n")
+    data = run_store(folder, tmp, "sheepdog")
+    parents: dict[str, set[str]] = {}
+    for link in data["links"]:
+        if link["relation"] == "derived":
+            parents.setdefault(link["target"], set()).add(link["source"])
+    story_of = {d: s["id"] for s in data["stories"] for d in s["documents"]}
+    right = together = 0
+    by_style = {style: 0 for style in STYLES}
+    for row in rows:
+        source = f"{row['id']}/source"
+        versions = [f"{row['id']}/{v}" for v in STYLES]
+        for style, version in zip(STYLES, versions, strict=True):
+            ok = source in parents.get(version, set())
+            right += ok
+            by_style[style] += ok
+        together += len({story_of.get(v) for v in [source, *versions]}) == 1 and story_of.get(source) is not None
+    total = len(rows) * len(STYLES)
+    print(f"SheepDog: restylings with their own source as a parent {right}/{total} = {right / total:.4f} "
+          + ", ".join(f"{k} {v / len(rows):.3f}" for k, v in by_style.items()))
+    print(f"SheepDog: articles whose five versions share one story {together}/{len(rows)} = "
+          f"{together / len(rows):.4f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--only", choices=("basil", "sheepdog"))
+    args = parser.parse_args()
+    if not (args.data / "basil").is_dir():
+        print(f"evaluation data not found at {args.data}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "basil"):
+            basil(args.data, Path(tmp))
+        if args.only in (None, "sheepdog"):
+            sheepdog(args.data, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
