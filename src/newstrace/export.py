@@ -72,10 +72,23 @@ def story_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def _labels_by_document(store: Store) -> dict[str, list[dict[str, Any]]]:
-    labels: dict[str, list[dict[str, Any]]] = {}
+    """A document's labels: those of the links from its closest parent(s), one per name
+    (the highest score), with the parent they describe; ``original`` for a document that
+    has copies but no parent."""
+    best: dict[str, dict[str, dict[str, Any]]] = {}
+    has_children: set[str] = set()
     for link in link_rows(store):
+        if link["relation"] != "derived":
+            continue
+        has_children.add(link["source"])
         for label in link["transformation"]:
-            labels.setdefault(link["target"], []).append(label)
+            name = label.get("label", "")
+            current = best.setdefault(link["target"], {}).get(name)
+            if current is None or label.get("score", 0) > current.get("score", 0):
+                best[link["target"]][name] = {**label, "parent": link["source"]}
+    labels = {doc: list(by_name.values()) for doc, by_name in best.items()}
+    for doc in has_children - set(labels):
+        labels[doc] = [{"label": "original", "score": 1.0, "evidence": {}}]
     return labels
 
 

@@ -30,44 +30,77 @@ def report_context(store: Store) -> dict[str, Any]:
     for link in links:
         link["source_title"] = by_id.get(link["source"], {}).get("title")
         link["target_title"] = by_id.get(link["target"], {}).get("title")
+        link["labels"] = [t.get("label", "") for t in link["transformation"]]
     return {
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
         "store": str(store.path),
         "documents": documents,
         "links": links,
-        "stories": data["stories"],
+        "stories": [_story_view(store, story, by_id) for story in data["stories"]],
         "errors": store.errors(),
         "sources": Counter(d["source"] or "(unknown)" for d in documents).most_common(),
         "languages": Counter(d["language"] or "?" for d in documents).most_common(),
-        "aligned_views": [_aligned_view(store, link) for link in links[:200]],
+        "labels": Counter(label for link in links if link["relation"] == "derived"
+                          for label in link["labels"]).most_common(),
+        "aligned_views": [aligned_view(store, link) for link in links
+                          if link["relation"] == "derived"][:MAX_ALIGNED_VIEWS],
     }
 
 
-def _aligned_view(store: Store, link: dict[str, Any]) -> dict[str, Any]:
+#: Side-by-side views in one report; a larger corpus is explored in the web app.
+MAX_ALIGNED_VIEWS = 200
+
+
+def _story_view(store: Store, story: dict[str, Any], by_id: dict[str, Any]) -> dict[str, Any]:
+    from .lineage import story_graph
+
+    graph = story_graph(store, story["id"])
+    origin = story["origins"][0] if story["origins"] else story["documents"][0]
+    return {"id": story["id"], "documents": story["documents"], "origins": story["origins"],
+            "title": by_id.get(origin, {}).get("title") or origin,
+            "svg": lineage_svg(graph) if graph.number_of_edges() else ""}
+
+
+def aligned_view(store: Store, link: dict[str, Any]) -> dict[str, Any]:
+    """Source and copy as escaped HTML: aligned passages marked, text the copy cut from
+    the source and text it added marked apart, and the evidence tables of its labels."""
     source, target = store.document(link["source"]), store.document(link["target"])
+    evidence = {t.get("label"): t.get("evidence", {}) for t in link["transformation"]}
+    cut = evidence.get("excerpt", {}).get("cut", [])
+    added = (evidence.get("llm_rewrite", {}) or evidence.get("added_text", {})).get("added_passages", [])
+    source_spans = [(s, e, "aligned") for s, e in (p["source"] for p in link["passages"])]
+    source_spans += [(s, e, "cut") for s, e in cut]
+    target_spans = [(s, e, "aligned") for s, e in (p["target"] for p in link["passages"])]
+    target_spans += [(s, e, "added") for s, e in added]
     return {
         "source": link["source"], "target": link["target"], "score": link["score"],
-        "source_html": highlight(source.text, [p["source"] for p in link["passages"]]),
-        "target_html": highlight(target.text, [p["target"] for p in link["passages"]]),
+        "labels": link.get("labels", []),
+        "substitutions": evidence.get("spun", {}).get("substitutions", []),
+        "style_markers": evidence.get("llm_rewrite", {}).get("style_markers", []),
+        "source_html": mark_spans(source.text, source_spans),
+        "target_html": mark_spans(target.text, target_spans),
     }
+
+
+def mark_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` escaped for HTML, with each (start, end, class) span wrapped in <mark>;
+    overlapping spans are clipped so the markup stays well formed."""
+    out, cursor = [], 0
+    for start, end, css in sorted(spans):
+        start = max(start, cursor)
+        if end <= start:
+            continue
+        out.append(html.escape(text[cursor:start]))
+        out.append(f'<mark class="{css}">{html.escape(text[start:end])}</mark>')
+        cursor = end
+    out.append(html.escape(text[cursor:]))
+    return "".join(out)
 
 
 def highlight(text: str, spans: list[list[int]]) -> str:
     """``text`` escaped for HTML with ``spans`` wrapped in <mark>; safe by construction."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out, cursor = [], 0
-    for start, end in merged:
-        out.append(html.escape(text[cursor:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        cursor = end
-    out.append(html.escape(text[cursor:]))
-    return "".join(out)
+    return mark_spans(text, [(s, e, "aligned") for s, e in spans])
 
 
 def write_report(store: Store, out: str | Path) -> Path:
@@ -122,8 +155,8 @@ def lineage_svg(graph) -> str:  # type: ignore[no-untyped-def]
         colour = _LABEL_COLOURS.get(label.split(",")[0], "#4a5568")
         out.append(f'<path class="edge" d="M {x1} {y1} C {x1 + 40} {y1}, {x2 - 40} {y2}, {x2} {y2}" '
                    f'stroke="{colour}" stroke-width="2" fill="none" marker-end="url(#arrow)"/>')
-        out.append(f'<text class="edge-label" x="{(x1 + x2) / 2}" y="{(y1 + y2) / 2 - 4}" '
-                   f'font-size="11" text-anchor="middle" fill="{colour}">'
+        out.append(f'<text class="edge-label" x="{x2 - 8}" y="{y2 - 6}" '
+                   f'font-size="11" text-anchor="end" fill="{colour}">'
                    f'{html.escape(label)} {data.get("score", 0):.2f}</text>')
     for node, (x, y) in position.items():
         data = graph.nodes[node]
