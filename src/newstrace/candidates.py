@@ -81,6 +81,8 @@ class Link:
     passages: list[Passage]
     transformation: list[dict[str, object]] = field(default_factory=list)
     evidence: dict[str, object] = field(default_factory=dict)
+    claims: dict[str, object] = field(default_factory=dict)
+    framing: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {"source": self.source, "target": self.target, "relation": "derived",
@@ -117,6 +119,19 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
     source, target, passages, direction = orient(a, b, passages)
     link = Link(source.id, target.id, score, method, passages, evidence={"direction": direction})
     link.transformation = describe_link(source, target, link)
+    if source.language == target.language or not (source.language and target.language):
+        from .claims import diff_claims
+        from .framing import compare_framing
+        from .transform import _label
+
+        link.claims = diff_claims(source.text, target.text).as_dict()
+        framing = compare_framing(source.text, target.text)
+        link.framing = framing.as_dict()
+        if framing.slanted:
+            link.transformation.append(_label(
+                "slanted", framing.slant, framing_shift=link.framing["framing_shift"],
+                loaded_words_per_100=link.framing["loaded_words_per_100"],
+                blame_moved_to=framing.blame_moved))
     return link
 
 
@@ -319,7 +334,7 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
               for d in finished]
     with store.transaction():
         if links:
-            store._insert_arrow("links", "source, target, relation, score, method, transformation, evidence",
+            store._insert_arrow("links", "source, target, relation, score, method, transformation, evidence, claims, framing",
                                 pa.table({
                                     "source": [link.source for link in links],
                                     "target": [link.target for link in links],
@@ -328,6 +343,8 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
                                     "method": [link.method for link in links],
                                     "transformation": [json.dumps(link.transformation) for link in links],
                                     "evidence": [json.dumps(link.evidence) for link in links],
+                                    "claims": [json.dumps(link.claims) for link in links],
+                                    "framing": [json.dumps(link.framing) for link in links],
                                 }))
             rows = [(link.source, link.target, p) for link in links for p in link.passages]
             store._insert_arrow(

@@ -320,6 +320,63 @@ def lineage(story_or_doc: str, db: str, fmt: str, out: str | None) -> None:
         click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("source_id")
+@click.argument("copy_id")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@_domain_errors
+def diff(source_id: str, copy_id: str, db: str, as_json: bool) -> None:
+    """What COPY_ID did to the facts and framing of SOURCE_ID: each claim kept, altered,
+    dropped or added, attribution problems, and the framing shift per entity."""
+    from .claims import diff_claims
+    from .framing import compare_framing
+
+    with Store(db, must_exist=True) as store:
+        source, copy = store.document(source_id), store.document(copy_id)
+    claim_diff = diff_claims(source.text, copy.text)
+    framing = compare_framing(source.text, copy.text)
+    if as_json:
+        click.echo(json.dumps({"source": source_id, "copy": copy_id, "claims": claim_diff.as_dict(),
+                               "framing": framing.as_dict()}, ensure_ascii=False, indent=2))
+        return
+    counts = claim_diff.counts()
+    _console.print(f"[bold]{source_id}[/] → [bold]{copy_id}[/]: "
+                   + ", ".join(f"{v} {k}" for k, v in counts.items())
+                   + f"; distortion {claim_diff.distortion():.2f}", highlight=False)
+    colours = {"altered": "yellow", "dropped": "red", "added": "cyan"}
+    table = Table("status", "kind", "source", "copy", "what changed")
+    for change in claim_diff.changes:
+        if change.status == "kept" or (change.status == "dropped" and change.kind == "statement"):
+            continue
+        what = ", ".join(change.changed) + (f" ({change.note})" if change.note else "")
+        if change.editorial:
+            what = (what + " editorial").strip()
+        table.add_row(f"[{colours[change.status]}]{change.status}[/]", change.kind,
+                      _clip(change.source.text if change.source else ""),
+                      _clip(change.copy.text if change.copy else ""), what)
+    _console.print(table)
+    dropped = sum(1 for c in claim_diff.changes if c.status == "dropped" and c.kind == "statement")
+    if dropped:
+        _console.print(f"{dropped} source sentences have no counterpart in the copy (cut).")
+    frame = Table("entity", "source tone", "copy tone", "shift", "blamed (source → copy)")
+    for e in framing.entities:
+        frame.add_row(e.entity, _tone(e.source), _tone(e.copy), f"{e.shift:+.2f}",
+                      f"{'yes' if e.blamed_in_source else 'no'} → {'yes' if e.blamed_in_copy else 'no'}")
+    _console.print(frame)
+    _console.print(f"loaded words and exclamations added per 100 words: {framing.emphasis_added:+.2f}"
+                   f"{' — slanted' if framing.slanted else ''}")
+
+
+def _clip(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tone(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
+
+
 @cli.group()
 def pan() -> None:
     """PAN text-alignment interface: detect on listed pairs, evaluate against truth."""

@@ -39,10 +39,12 @@ def export_data(store: Store) -> dict[str, Any]:
             "stories": story_rows(store)}
 
 
-def link_rows(store: Store) -> list[dict[str, Any]]:
+def link_rows(store: Store, details: bool = False) -> list[dict[str, Any]]:
+    """Links with passages, claim counts, distortion and framing shift; ``details`` adds
+    the full claim diff and framing (per-claim changes, per-entity sentiment)."""
     rows = store.con.execute(
         "SELECT source, target, CASE WHEN parent THEN 'derived' ELSE 'ancestor' END, score, "
-        "method, transformation, evidence FROM links ORDER BY source, target").fetchall()
+        "method, transformation, evidence, claims, framing FROM links ORDER BY source, target").fetchall()
     passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for s, t, ss, se, ts, te, sim, method in store.con.execute(
         "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
@@ -50,12 +52,20 @@ def link_rows(store: Store) -> list[dict[str, Any]]:
     ).fetchall():
         passages.setdefault((s, t), []).append(
             {"source": [ss, se], "target": [ts, te], "similarity": round(sim, 4), "method": method})
-    return [
-        {"source": s, "target": t, "relation": rel, "score": round(score or 0.0, 4),
-         "method": method, "transformation": json.loads(transformation or "[]"),
-         "evidence": json.loads(evidence or "{}"), "passages": passages.get((s, t), [])}
-        for s, t, rel, score, method, transformation, evidence in rows
-    ]
+    out = []
+    for s, t, rel, score, method, transformation, evidence, claims, framing in rows:
+        claim_data = json.loads(claims or "{}")
+        framing_data = json.loads(framing or "{}")
+        row = {"source": s, "target": t, "relation": rel, "score": round(score or 0.0, 4),
+               "method": method, "transformation": json.loads(transformation or "[]"),
+               "evidence": json.loads(evidence or "{}"), "passages": passages.get((s, t), []),
+               "claims": claim_data.get("counts", {}), "distortion": claim_data.get("distortion"),
+               "framing_shift": framing_data.get("framing_shift", {})}
+        if details:
+            row["claim_changes"] = claim_data.get("changes", [])
+            row["framing"] = framing_data
+        out.append(row)
+    return out
 
 
 def story_rows(store: Store) -> list[dict[str, Any]]:

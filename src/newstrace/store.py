@@ -61,6 +61,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE doc_entities (doc_id VARCHAR NOT NULL, entity VARCHAR NOT NULL, n INTEGER)",
         "CREATE TABLE story_members (story_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL)",
     ),
+    (  # 5: claims and framing of each link
+        "ALTER TABLE links ADD COLUMN claims VARCHAR",
+        "ALTER TABLE links ADD COLUMN framing VARCHAR",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

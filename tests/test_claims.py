@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from newstrace.claims import diff_claims, extract_claims
+from newstrace.cli import cli
+from newstrace.framing import compare_framing
+from newstrace.plant import PLANTERS
+
+from .conftest import DEMO
+
+BRIDGE = (DEMO / "bridge.txt").read_text().split("\n\n", 1)[1]
+
+
+def test_claims_have_spans_values_units_and_speakers() -> None:
+    claims = extract_claims(BRIDGE)
+    for claim in claims:
+        assert BRIDGE[claim.span[0]:claim.span[1]] == claim.text
+    numbers = {(c.value, c.unit) for c in claims if c.kind == "number"}
+    assert ("41000", "vehicl") in numbers and ("14200000", "dollar") in numbers
+    quotes = [c for c in claims if c.kind == "quote"]
+    assert quotes[0].speaker == "Mayor Tomas Reyes"
+    assert quotes[1].speaker == "Mayor Tomas Reyes"  # the continuation of his words
+    assert any(c.kind == "attribution" and "report" in (c.speaker or "") for c in claims)
+    assert not any(c.kind == "number" and c.value == "2025" for c in claims)
+
+
+def test_an_unchanged_copy_keeps_every_claim() -> None:
+    diff = diff_claims(BRIDGE, BRIDGE)
+    assert diff.counts()["altered"] == diff.counts()["dropped"] == diff.counts()["added"] == 0
+    assert diff.distortion() == 0.0
+
+
+@pytest.mark.parametrize("name", sorted(PLANTERS))
+def test_each_planted_change_is_found_and_classified(name: str) -> None:
+    planted = PLANTERS[name](BRIDGE)
+    assert planted is not None
+    changes = [c for c in diff_claims(BRIDGE, planted.text).changes if c.status != "kept"]
+    assert changes, name
+    if planted.detail == "invented":
+        assert any(c.status == "added" and c.kind == "statement" and not c.editorial for c in changes)
+    elif planted.detail == "speaker":
+        assert any(c.kind == "quote" and c.note == "quote put into another's mouth" for c in changes)
+    elif planted.detail == "speaker removed":
+        assert any(c.kind == "quote" and c.note == "speaker removed" for c in changes)
+    elif planted.detail == "negation":
+        assert [c.changed for c in changes] == [["negation"]]
+    else:
+        (change,) = changes
+        assert (change.kind, change.status, change.changed) == ("number", "altered", ["value"])
+        assert change.source.value != change.copy.value
+    assert diff_claims(BRIDGE, planted.text).distortion() > 0
+
+
+def test_editorial_additions_are_marked() -> None:
+    copy = BRIDGE + " This shameful episode serves as a reminder that we must demand better leaders."
+    added = [c for c in diff_claims(BRIDGE, copy).changes if c.status == "added"]
+    assert added and all(c.editorial for c in added)
+
+
+def test_framing_flags_emotional_restyling_not_a_faithful_copy() -> None:
+    calm = compare_framing(BRIDGE, BRIDGE)
+    assert not calm.slanted and calm.slant == 0.0
+    loud = BRIDGE.replace("voted 7 to 2", "shockingly voted 7 to 2 in a chaotic, outrageous session!") + \
+        " Furious residents slammed the disastrous decision as a betrayal!"
+    framing = compare_framing(BRIDGE, loud)
+    assert framing.slanted and framing.emphasis_added > 1.0
+
+
+def test_diff_cli(tmp_path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    planted = PLANTERS["number"](BRIDGE)
+    (corpus / "a.jsonl").write_text(json.dumps({"id": "src", "text": BRIDGE}) + "\n"
+                                    + json.dumps({"id": "copy", "text": planted.text}) + "\n")
+    db = str(tmp_path / "d.duckdb")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(corpus), "--db", db, "--quiet"]).exit_code == 0
+    result = runner.invoke(cli, ["diff", "src", "copy", "--db", db, "--json"])
+    data = json.loads(result.stdout)
+    assert data["claims"]["counts"]["altered"] == 1
+    text = runner.invoke(cli, ["diff", "src", "copy", "--db", db])
+    assert "altered" in text.stdout and "38" in text.stdout and "77" in text.stdout
