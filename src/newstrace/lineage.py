@@ -16,6 +16,8 @@ from .model import Document
 
 #: Coverage difference under which content gives no direction.
 COVERAGE_MARGIN = 0.05
+#: Language-model style markers one side has beyond the other that make it the rewrite.
+STYLE_MARGIN = 2
 #: Aligned text this many times longer on one side: the other side cut it down.
 CUT_RATIO = 1.15
 #: A side this covered by the passages, while the other is at most half covered, is
@@ -39,7 +41,7 @@ def orient(a: Document, b: Document, passages: list[Passage]
     """(source, target, passages with source spans in ``source``, evidence) for a pair
     aligned with ``a`` as source and ``b`` as target.
 
-    In order: publication dates; cuts (the aligned passages are longer on the source
+    In order: publication dates; language-model style markers (a rewrite adds them); cuts (the aligned passages are longer on the source
     side: an excerpt or summary drops sentences inside what it keeps); copy artefacts
     (spin debris, scraped fields) downstream; then coverage: a text that is nothing but
     the other's passages is an excerpt of it, otherwise the side with more text of its
@@ -50,6 +52,12 @@ def orient(a: Document, b: Document, passages: list[Passage]
     if a.published and b.published and a.published != b.published:
         evidence: dict[str, object] = {"by": "published"}
         return (*(forward if a.published < b.published else backward), evidence)
+    from .transform import llm_marker_hits
+
+    style_a, style_b = len(llm_marker_hits(a.text)), len(llm_marker_hits(b.text))
+    if abs(style_a - style_b) >= STYLE_MARGIN:
+        evidence = {"by": "style", "style_markers_a": style_a, "style_markers_b": style_b}
+        return (*(forward if style_b > style_a else backward), evidence)
     length_a, length_b = _span_chars(passages, "source"), _span_chars(passages, "target")
     evidence = {"aligned_chars_a": length_a, "aligned_chars_b": length_b}
     if max(length_a, length_b) >= CUT_RATIO * max(1, min(length_a, length_b)):
