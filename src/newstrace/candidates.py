@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -113,6 +114,9 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
         method = "semantic"
     if not passages:
         return None
+    if _mostly_quotes(b.text, [p.target for p in passages], options) or \
+            _mostly_quotes(a.text, [p.source for p in passages], options):
+        return None  # they share quotations (one press conference), not one another's text
     score = link_score(passages, len(a.text), len(b.text))
     if score < options.min_link_score:
         return None
@@ -133,6 +137,35 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
                 loaded_words_per_100=link.framing["loaded_words_per_100"],
                 blame_moved_to=framing.blame_moved))
     return link
+
+
+_QUOTED = re.compile(r"[\u201c\"][^\u201c\u201d\"\n]*(?:[\u201d\"]|\n|$)")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks (a quote left open runs to the paragraph's end, as news
+    style does for a quote continued in the next paragraph)."""
+    return [m.span() for m in _QUOTED.finditer(text)]
+
+
+#: Share of aligned text that must lie outside quotation marks for a link: two reports
+#: quoting the same speech share the speech, not each other's writing (BASIL).
+MIN_UNQUOTED_SHARE = 0.5
+
+
+def _mostly_quotes(text: str, spans: Sequence[tuple[int, int]], options: Options) -> bool:
+    unquoted = _unquoted_aligned_chars(text, spans)
+    aligned = sum(end - start for start, end in spans)
+    return unquoted < options.min_passage_chars or unquoted < MIN_UNQUOTED_SHARE * aligned
+
+
+def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]]) -> int:
+    quotes = quoted_spans(text)
+    total = 0
+    for start, end in spans:
+        inside = sum(max(0, min(end, qe) - max(start, qs)) for qs, qe in quotes)
+        total += (end - start) - inside
+    return total
 
 
 # ----------------------------------------------------------------------------- verification
