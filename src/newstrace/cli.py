@@ -377,6 +377,25 @@ def _tone(value: float | None) -> str:
     return "—" if value is None else f"{value:+.2f}"
 
 
+@cli.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host (needs --token).")
+@click.option("--token", help="Secret every request must carry (Bearer header or ?token=).")
+@_domain_errors
+def serve(db: str, host: str, port: int, allow_remote: bool, token: str | None) -> None:
+    """Run the local web app (search, stories, documents, links, trace; JSON API with
+    OpenAPI at /openapi.json). Listens on 127.0.0.1 unless told otherwise."""
+    from .web import check_bind
+    from .web import serve as run_server
+
+    check_bind(host, allow_remote, token)
+    Store(db, must_exist=True).close()  # a clear error now rather than on the first request
+    _err.print(f"newstrace web app on http://{host}:{port}/ (Ctrl-C to stop)")
+    run_server(db, host, port, allow_remote=allow_remote, token=token)
+
+
 @cli.group()
 def pan() -> None:
     """PAN text-alignment interface: detect on listed pairs, evaluate against truth."""
