@@ -28,6 +28,8 @@ STORY_COSINE = 0.80
 #: actors and places; calibrated on BASIL, checked on the demo corpus).
 STORY_COSINE_WITH_ENTITIES = 0.50
 STORY_ENTITY_OVERLAP = 0.15
+#: Share of a copy made of its parent's text for the parent to decide the copy's story.
+STORY_PARENT_COVERAGE = 0.5
 #: Stories more than this many days from a dated document are not candidates for it.
 STORY_WINDOW_DAYS = 3
 
@@ -229,9 +231,15 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
                 "n": pa.array([r[2] for r in rows], pa.int32())}))
     stories = _load_stories(store)
     vectors = _vectors(store, doc_ids)
+    # A parent decides the story only when the copy is mostly the parent's text: an article
+    # that reuses one background paragraph of another event is not about that event.
     parents = dict(store.con.execute(
-        "SELECT target, arg_max(source, score) FROM links WHERE parent AND list_contains(?, target) "
-        "GROUP BY target", [doc_ids]).fetchall())
+        """SELECT l.target, arg_max(l.source, l.score) FROM links l
+           JOIN (SELECT source, target, sum(target_end - target_start) AS chars FROM passages
+                 GROUP BY ALL) p USING (source, target)
+           JOIN documents d ON d.id = l.target
+           WHERE l.parent AND list_contains(?, l.target) AND p.chars >= ? * d.n_chars
+           GROUP BY l.target""", [doc_ids, STORY_PARENT_COVERAGE]).fetchall())
     inputs = []
     for d in docs:
         published = parse_date(d.published)
