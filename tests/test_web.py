@@ -149,6 +149,7 @@ def test_in_a_real_browser(live_server: str, demo_db: Path, tmp_path: Path) -> N
         assert "documents" in page.inner_text("#counts")
         page.click("#stories a.story >> text=Port Halden council votes")
         page.wait_for_selector("svg.lineage")
+        assert page.locator("svg.timeline circle.event").count() == 5
         page.screenshot(path=str(ARTIFACTS / "story.png"), full_page=True)
         page.click("#derivations a.link >> nth=0")
         page.wait_for_selector("#diff mark")

@@ -59,7 +59,8 @@ def _story_view(store: Store, story: dict[str, Any], by_id: dict[str, Any]) -> d
     origin = story["origins"][0] if story["origins"] else story["documents"][0]
     return {"id": story["id"], "documents": story["documents"], "origins": story["origins"],
             "title": by_id.get(origin, {}).get("title") or origin,
-            "svg": lineage_svg(graph) if graph.number_of_edges() else ""}
+            "svg": lineage_svg(graph) if graph.number_of_edges() else "",
+            "timeline": timeline_svg(graph) if len(graph) > 1 else ""}
 
 
 def aligned_view(store: Store, link: dict[str, Any]) -> dict[str, Any]:
@@ -176,3 +177,42 @@ def lineage_svg(graph) -> str:  # type: ignore[no-untyped-def]
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def timeline_svg(graph) -> str:  # type: ignore[no-untyped-def]
+    """A story's spread over time: one row per document in publication order, a dot on a
+    date axis coloured by how it was made (origins in gold, undated documents at the end)."""
+    from datetime import date
+
+    rows = []
+    for node in graph.nodes:
+        data = graph.nodes[node]
+        parents = list(graph.predecessors(node))
+        label = "origin" if data.get("origin") or not parents else \
+            (graph.edges[parents[0], node].get("transformation") or "copy").split(",")[0]
+        published = data.get("published") or ""
+        rows.append((published or "9999", node, label, data.get("source") or ""))
+    rows.sort()
+    dated = [date.fromisoformat(r[0]) for r in rows if r[0] != "9999"]
+    first, last = (min(dated), max(dated)) if dated else (None, None)
+    span = max(1, (last - first).days) if first and last else 1
+    left, width, row_h = 230, 460, 22
+    height = 40 + row_h * len(rows)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{left + width + 40}" '
+           f'height="{height}" font-family="system-ui, sans-serif" font-size="11">',
+           f'<line x1="{left}" y1="{height - 22}" x2="{left + width}" y2="{height - 22}" stroke="#a0aec0"/>']
+    if first and last:
+        out.append(f'<text x="{left}" y="{height - 6}">{first.isoformat()}</text>')
+        out.append(f'<text x="{left + width}" y="{height - 6}" text-anchor="end">{last.isoformat()}</text>')
+    for i, (published, node, label, source) in enumerate(rows):
+        y = 16 + i * row_h
+        colour = "#b7791f" if label == "origin" else _LABEL_COLOURS.get(label, "#4a5568")
+        x = left + width + 20 if published == "9999" or not first else \
+            left + width * (date.fromisoformat(published) - first).days / span
+        out.append(f'<text x="{left - 10}" y="{y + 4}" text-anchor="end">'
+                   f'{html.escape(_short(source or node, 34))}</text>')
+        out.append(f'<circle class="event" cx="{x:.1f}" cy="{y}" r="6" fill="{colour}">'
+                   f'<title>{html.escape(node)} · {html.escape(label)} · '
+                   f'{html.escape(published if published != "9999" else "no date")}</title></circle>')
+    out.append("</svg>")
+    return "\n".join(out)

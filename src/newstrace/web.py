@@ -73,7 +73,7 @@ class _StoreAccess:
 def create_app(db: str | Path, token: str | None = None, options: Options | None = None) -> FastAPI:
     from .export import link_rows, story_rows
     from .lineage import story_graph
-    from .report import aligned_view, lineage_svg
+    from .report import aligned_view, lineage_svg, timeline_svg
 
     access = _StoreAccess(Path(db))
     options = (options or Options()).replace(progress=False)
@@ -175,7 +175,7 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
             members = store.documents(sorted(graph.nodes))
             links = [link for link in link_rows(store)
                      if link["relation"] == "derived" and link["target"] in graph.nodes]
-        return page("story.html.j2", story=story, svg=lineage_svg(graph),
+        return page("story.html.j2", story=story, svg=lineage_svg(graph), timeline=timeline_svg(graph),
                     members=[d.as_dict(with_text=False) for d in members], links=links)
 
     @app.get("/document", response_class=HTMLResponse)
