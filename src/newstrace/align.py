@@ -36,6 +36,8 @@ from .normalize import STOPWORDS, content_tokens, segment, stem
 #: values (0.33 / 0.33), confirmed on PAN13 train folds (benchmarks/pan.py).
 SEED_COSINE = 0.33
 SEED_DICE = 0.33
+#: Cosine at which a fragment grows into the next unit pair at either end.
+GROW_COSINE = 0.2
 #: A target unit's seeds are the source units within this cosine of its best match.
 SEED_BEST_MARGIN = 0.1
 #: A fragment of a single seed needs this similarity: one shared sentence is weak evidence.
@@ -268,6 +270,20 @@ def _extend(points: np.ndarray, v: _Vectors, max_gap: int) -> list[_Fragment]:
     return fragments
 
 
+def _grow(f: _Fragment, v: _Vectors) -> _Fragment:
+    """Extend a fragment unit by unit at both ends while the next unit pair is still
+    similar at the relaxed level: obfuscation is often heavier at a passage's edges."""
+    s0, s1, t0, t1 = f.s0, f.s1, f.t0, f.t1
+    n_s, n_t = v.cosine.shape
+    while s0 > 0 and t0 > 0 and v.cosine[s0 - 1, t0 - 1] > GROW_COSINE:
+        s0, t0 = s0 - 1, t0 - 1
+    while s1 + 1 < n_s and t1 + 1 < n_t and v.cosine[s1 + 1, t1 + 1] > GROW_COSINE:
+        s1, t1 = s1 + 1, t1 + 1
+    if (s0, s1, t0, t1) == (f.s0, f.s1, f.t0, f.t1):
+        return f
+    return _Fragment(s0, s1, t0, t1, f.similarity, f.n_seeds, f.points)
+
+
 def _chars(units: Units, first: int, last: int) -> Span:
     return units.spans[first][0], units.spans[last][1]
 
@@ -292,6 +308,7 @@ def align_texts(source_text: str, target_text: str, *, min_chars: int = 150,
     v = _vectors(source, target)
     points = seeds(v)
     fragments = _resolve_overlaps(_extend(points, v, MAX_GAP)) if len(points) else []
+    fragments = [_grow(f, v) for f in fragments]
     passages = [refine_boundaries(_passage(source, target, f, "copy"), source_text, target_text,
                                   source, target) for f in fragments]
     passages = [p for p in passages if _long_enough(p, min_chars)]
