@@ -18,8 +18,9 @@ from .model import Document
 COVERAGE_MARGIN = 0.05
 #: Language-model style markers one side has beyond the other that make it the rewrite.
 STYLE_MARGIN = 2
-#: Aligned text this many times longer on one side: the other side cut it down.
-CUT_RATIO = 1.15
+#: Aligned text this many times longer on one side: the other side cut it down (1.3:
+#: direction right on 0.91 of PAN13 train pairs found in discovery mode, 1.15 gave 0.906).
+CUT_RATIO = 1.3
 #: A side this covered by the passages, while the other is at most half covered, is
 #: mostly the other's text: an excerpt of it (an LLM rewrite keeps most of its source,
 #: so its source is not half covered; PAN's inserted passages leave both sides low).
@@ -41,11 +42,12 @@ def orient(a: Document, b: Document, passages: list[Passage]
     """(source, target, passages with source spans in ``source``, evidence) for a pair
     aligned with ``a`` as source and ``b`` as target.
 
-    In order: publication dates; language-model style markers (a rewrite adds them); cuts (the aligned passages are longer on the source
-    side: an excerpt or summary drops sentences inside what it keeps); copy artefacts
-    (spin debris, scraped fields) downstream; then coverage: a text that is nothing but
-    the other's passages is an excerpt of it, otherwise the side with more text of its
-    own (added material: editorial additions, the rest of a compiling document) is the copy.
+    In order: publication dates; language-model style markers (a rewrite adds them); cuts
+    (the aligned passages are longer on the source side: an excerpt or summary drops
+    sentences inside what it keeps); coverage: a text that is nothing but the other's
+    passages is an excerpt of it, otherwise the side with more text of its own (added
+    material: editorial additions, the rest of a compiling document) is the copy; and
+    where coverage cannot tell, copy artefacts (spin debris, scraped fields) sit downstream.
     """
     forward = (a, b, passages)
     backward = (b, a, [Passage(p.target, p.source, p.similarity, p.kind, p.method) for p in passages])
@@ -63,13 +65,13 @@ def orient(a: Document, b: Document, passages: list[Passage]
     if max(length_a, length_b) >= CUT_RATIO * max(1, min(length_a, length_b)):
         evidence["by"] = "cuts"
         return (*(forward if length_a > length_b else backward), evidence)
-    if _artefacts(a) != _artefacts(b):
-        evidence["by"] = "artefacts"
-        return (*(forward if _artefacts(b) > _artefacts(a) else backward), evidence)
     covered_a = coverage(passages, len(a.text), "source")
     covered_b = coverage(passages, len(b.text), "target")
     evidence.update(coverage_a=round(covered_a, 3), coverage_b=round(covered_b, 3))
     if abs(covered_a - covered_b) < COVERAGE_MARGIN:
+        if _artefacts(a) != _artefacts(b):
+            evidence["by"] = "artefacts"
+            return (*(forward if _artefacts(b) > _artefacts(a) else backward), evidence)
         evidence["by"] = "undecided"
         return (*forward, evidence)
     evidence["by"] = "coverage"
