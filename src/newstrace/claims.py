@@ -235,17 +235,21 @@ class ClaimDiff:
                 "changes": [c.as_dict() for c in self.changes if c.status != "kept" or c.kind != "statement"]}
 
 
-def _best_statement(claim: Claim, candidates: list[Claim], text_a: str, text_b: str) -> tuple[Claim | None, float]:
-    best, best_score = None, 0.0
-    tokens_a = " ".join(content_tokens(text_a[slice(*claim.span)]))
+def _statement_tokens(text: str, claims: Sequence[Claim]) -> list[str]:
+    return [" ".join(content_tokens(text[slice(*c.span)])) for c in claims]
+
+
+def _best_statement(tokens_a: str, candidates: list[Claim], candidate_tokens: list[str]
+                    ) -> tuple[Claim | None, float]:
     if not tokens_a:
         return None, 0.0
-    for other in candidates:
-        tokens_b = " ".join(content_tokens(text_b[slice(*other.span)]))
-        score = fuzz.token_set_ratio(tokens_a, tokens_b) if tokens_b else 0.0
-        if score > best_score:
-            best, best_score = other, score
-    return best, best_score
+    from rapidfuzz import process
+
+    found = process.extractOne(tokens_a, candidate_tokens, scorer=fuzz.token_set_ratio)
+    if found is None:
+        return None, 0.0
+    _, score, index = found
+    return candidates[index], float(score)
 
 
 def diff_claims(source_text: str, copy_text: str, source_claims: Sequence[Claim] | None = None,
@@ -259,8 +263,9 @@ def diff_claims(source_text: str, copy_text: str, source_claims: Sequence[Claim]
     # Sentence correspondence: each source sentence's best copy sentence, if good enough.
     counterpart: dict[Span, Claim] = {}
     supported: set[Span] = set()
-    for claim in s_statements:
-        match, score = _best_statement(claim, c_statements, source_text, copy_text)
+    c_tokens = _statement_tokens(copy_text, c_statements)
+    for claim, tokens in zip(s_statements, _statement_tokens(source_text, s_statements), strict=True):
+        match, score = _best_statement(tokens, c_statements, c_tokens)
         if match is not None and score >= STATEMENT_MATCH:
             counterpart[claim.sentence] = match
             supported.add(match.sentence)
