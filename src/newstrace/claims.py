@@ -38,7 +38,7 @@ _DATE = re.compile(
     r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?"
     r"|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+\d{4})?"
     r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:19|20)\d{2})\b")
-_QUOTE = re.compile(r"[\"\u201c\u201e](?P<q>[^\"\u201c\u201d\u201e]{12,}?)[\"\u201d]")
+_QUOTE = re.compile(r"[\"\u201c\u201e](?P<q>[^\"\u201c\u201d\u201e]{12,600}?)[\"\u201d]")
 _SPEECH_VERBS = r"(?:said|says|told|added|warned|stated|declared|explained|argued|insisted|claimed|noted|wrote|announced|accused)"
 _NAME = r"(?P<name>(?:[A-Z][\w'\u2019.-]+\s){0,4}[A-Z][\w'\u2019-]+)"
 _SPEAKER_AFTER = re.compile(rf"^[\s,]*{_SPEECH_VERBS}\s+(?:the\s+)?{_NAME}|^[\s,]*{_NAME.replace('name', 'name2')}\s+{_SPEECH_VERBS}")
@@ -305,10 +305,14 @@ def diff_claims(source_text: str, copy_text: str, source_claims: Sequence[Claim]
 
 
 def _diff_quote(claim: Claim, copy_claims: Sequence[Claim], used: set[int]) -> ClaimChange:
+    from rapidfuzz import process
+
     quotes = [c for c in copy_claims if c.kind == "quote" and id(c) not in used]
-    best = max(quotes, key=lambda c: fuzz.partial_ratio(claim.value or "", c.value or ""), default=None)
-    if best is None or fuzz.partial_ratio(claim.value or "", best.value or "") < QUOTE_MATCH:
+    found = process.extractOne(claim.value or "", [c.value or "" for c in quotes],
+                               scorer=fuzz.partial_ratio, score_cutoff=QUOTE_MATCH)
+    if found is None:
         return ClaimChange("dropped", "quote", claim)
+    best = quotes[found[2]]
     used.add(id(best))
     if claim.speaker and not best.speaker:
         return ClaimChange("altered", "quote", claim, best, ["speaker"], note="speaker removed")
