@@ -92,23 +92,39 @@ class Link:
                 "passages": [p.as_dict() for p in self.passages]}
 
 
+@dataclass
+class PairCache:
+    """Per-document work shared by the pairs of one verification group."""
+
+    units: dict[str, Units] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def units_of(self, doc: Document) -> Units:
+        if doc.id not in self.units:
+            self.units[doc.id] = units_of(doc.text, doc.sentences)
+        return self.units[doc.id]
+
+    def vectors_of(self, doc: Document) -> np.ndarray:
+        from .embed import embed
+
+        if doc.id not in self.vectors:
+            self.vectors[doc.id] = embed([doc.text[s:e] for s, e in self.units_of(doc).spans])
+        return self.vectors[doc.id]
+
+
 def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = False,
-                units: dict[str, Units] | None = None) -> Link | None:
+                cache: PairCache | None = None) -> Link | None:
     """Align two documents; a ``Link`` oriented source -> copy, or None if nothing is reused."""
     from .lineage import orient
     from .transform import describe_link
 
-    units = units if units is not None else {}
-    ua = units.get(a.id) or units.setdefault(a.id, units_of(a.text, a.sentences))
-    ub = units.get(b.id) or units.setdefault(b.id, units_of(b.text, b.sentences))
+    cache = cache or PairCache()
+    ua, ub = cache.units_of(a), cache.units_of(b)
     passages = align_texts(a.text, b.text, min_chars=options.min_passage_chars,
                            source_units=ua, target_units=ub)
     method = "lexical"
     if not passages and semantic:
-        from .embed import embed
-
-        va = embed([a.text[s:e] for s, e in ua.spans])
-        vb = embed([b.text[s:e] for s, e in ub.spans])
+        va, vb = cache.vectors_of(a), cache.vectors_of(b)
         passages = align_semantic(a.text, b.text, ua, ub, va, vb,
                                   min_chars=options.min_passage_chars)
         method = "semantic"
@@ -170,8 +186,8 @@ def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]]) -> int:
 
 # ----------------------------------------------------------------------------- verification
 def _verify_group(group: list[tuple[Document, Document, bool]], options: Options) -> list[Link | None]:
-    units: dict[str, Units] = {}  # a document's units are computed once per group
-    return [verify_pair(a, b, options, semantic=sem, units=units) for a, b, sem in group]
+    cache = PairCache()  # a document's units and vectors are computed once per group
+    return [verify_pair(a, b, options, semantic=sem, cache=cache) for a, b, sem in group]
 
 
 def _grouped(tasks: list[tuple[Document, Document, bool]], size: int = 32
