@@ -41,9 +41,10 @@ def original_text(name: str) -> str:
 
 def matches(change, planted) -> bool:  # type: ignore[no-untyped-def]
     if planted.detail == "invented":
-        return change.status == "added" and not change.editorial
+        return change.status == "added" and not change.editorial  # the sentence and its parts
     if planted.detail in ("speaker", "speaker removed"):
-        return change.kind in ("quote", "attribution") and change.status in ("altered", "dropped")
+        # the quote, its attribution and the speaker's name as an entity are one change
+        return change.kind in ("quote", "attribution", "entity") and change.status in ("altered", "dropped", "added")
     if planted.detail == "negation":
         return change.status == "altered" and "negation" in change.changed
     return change.kind == planted.kind and change.status == planted.status and planted.detail in change.changed
@@ -83,6 +84,8 @@ def auroc(positives: list[float], negatives: list[float]) -> float:
 
 def sheepdog(data: Path, limit: int) -> None:
     rows = [json.loads(line) for line in (data / "sheepdog-politifact" / "train.jsonl").open()][:limit]
+    if not rows:
+        return
     scores: dict[str, list[float]] = {k: [] for k in ("objective", "neutral", "emotionally_triggering", "sensational")}
     slanted: dict[str, int] = dict.fromkeys(scores, 0)
     start = time.perf_counter()

@@ -64,7 +64,7 @@ QUOTE_MATCH = 85
 
 @dataclass(frozen=True)
 class Claim:
-    kind: str  # number | date | quote | attribution | statement
+    kind: str  # number | date | quote | attribution | entity | statement
     text: str
     span: Span
     sentence: Span
@@ -149,6 +149,7 @@ def extract_claims(text: str, sentences: Sequence[Span] | None = None) -> list[C
                                     (s_start + match.start(), s_start + match.end()), sentence,
                                     speaker=who))
         claims.append(Claim("statement", chunk, sentence, sentence, negated=negated, hedged=hedged))
+    claims.extend(_entity_claims(text, sentences))
     for match in _QUOTE.finditer(text):
         if len(match.group("q").split()) < 4:
             continue
@@ -158,6 +159,21 @@ def extract_claims(text: str, sentences: Sequence[Span] | None = None) -> list[C
                             " ".join(match.group("q").lower().split()),
                             speaker=_speaker_near(text, match.start(), match.end(), sentence)))
     return _inherit_speakers(sorted(claims, key=lambda c: (c.span, c.kind)), text)
+
+
+def _entity_claims(text: str, sentences: Sequence[Span]) -> list[Claim]:
+    """The first mention of each named entity (people, places, organisations)."""
+    from .stories import entity_mentions
+
+    seen: set[str] = set()
+    out = []
+    for value, (start, end) in entity_mentions(text):
+        if value in seen:
+            continue
+        seen.add(value)
+        sentence = next((sp for sp in sentences if sp[0] <= start < sp[1]), (start, end))
+        out.append(Claim("entity", text[start:end], (start, end), sentence, value))
+    return out
 
 
 def _inherit_speakers(claims: list[Claim], text: str) -> list[Claim]:
@@ -287,6 +303,12 @@ def diff_claims(source_text: str, copy_text: str, source_claims: Sequence[Claim]
         if claim.kind == "quote":
             changes.append(_diff_quote(claim, copy_claims, used))
             continue
+        if claim.kind == "entity":
+            match = next((c for c in copy_claims if c.kind == "entity" and c.value == claim.value), None)
+            if match is not None:
+                used.add(id(match))
+            changes.append(ClaimChange("kept" if match else "dropped", "entity", claim, match))
+            continue
         partner = counterpart.get(claim.sentence)
         pool = copy_by_sentence.get(partner.sentence, []) if partner else []
         changes.append(_diff_detail(claim, pool, copy_claims, used))
@@ -298,7 +320,7 @@ def diff_claims(source_text: str, copy_text: str, source_claims: Sequence[Claim]
         if claim.kind != "statement" and claim.sentence in supported:
             # A number/date/attribution in a supported sentence that matched nothing: added detail.
             pass
-        if claim.kind == "statement" or claim.kind in ("number", "quote", "attribution", "date"):
+        if claim.kind in ("statement", "number", "quote", "attribution", "date", "entity"):
             editorial = bool(_EDITORIAL.search(copy_text[slice(*claim.sentence)]))
             changes.append(ClaimChange("added", claim.kind, copy=claim, editorial=editorial))
     return ClaimDiff(changes)

@@ -42,21 +42,31 @@ _NOT_ENTITIES = frozenset(
 )
 
 
-def entities(text: str) -> Counter[str]:
-    """Named-entity-like phrases (capitalised sequences, acronyms), lowercased, counted.
+def entity_mentions(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Named-entity-like phrases (capitalised sequences, acronyms), lowercased, with spans.
 
     A cheap, language-agnostic stand-in for NER: sentence-initial function words and
     month/day names are dropped; possessive endings are stripped.
     """
-    found: Counter[str] = Counter()
+    found = []
     for match in _ENTITY.finditer(text):
         phrase = re.sub(r"['\u2019]s$", "", match.group(0)).strip(" .-")
         words = phrase.lower().split()
+        dropped = 0
         while words and words[0] in _NOT_ENTITIES:
+            dropped += 1
             words = words[1:]
-        if words and " ".join(words) not in _NOT_ENTITIES and len(" ".join(words)) > 1:
-            found[" ".join(words)] += 1
+        value = " ".join(words)
+        if words and value not in _NOT_ENTITIES and len(value) > 1:
+            raw_words = match.group(0).split()
+            start = match.start() + len(" ".join(raw_words[:dropped])) + (1 if dropped else 0)
+            found.append((value, (start, start + len(phrase) - (start - match.start()))))
     return found
+
+
+def entities(text: str) -> Counter[str]:
+    """Named-entity-like phrases of ``text``, counted (see ``entity_mentions``)."""
+    return Counter(value for value, _ in entity_mentions(text))
 
 
 @dataclass
