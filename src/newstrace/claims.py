@@ -165,10 +165,15 @@ def _entity_claims(text: str, sentences: Sequence[Span]) -> list[Claim]:
     """The first mention of each named entity (people, places, organisations)."""
     from .stories import entity_mentions
 
+    mentions = entity_mentions(text)
+    starts = {sp[0] for sp in sentences}
+    # A lone capitalised word opening a sentence ("Furthermore", "Officials") is a name
+    # only if the text also capitalises it mid-sentence.
+    mid_sentence = {v for v, (start, _) in mentions if start not in starts}
     seen: set[str] = set()
     out = []
-    for value, (start, end) in entity_mentions(text):
-        if value in seen:
+    for value, (start, end) in mentions:
+        if value in seen or (start in starts and " " not in value and value not in mid_sentence):
             continue
         seen.add(value)
         sentence = next((sp for sp in sentences if sp[0] <= start < sp[1]), (start, end))
@@ -239,9 +244,10 @@ class ClaimDiff:
         framing, measured apart."""
         facts = [c for c in self.changes if c.kind != "statement" or c.status != "kept"]
         base = [c for c in self.changes if c.status != "added" or not c.editorial]
+        added = [c for c in self.changes if c.status == "added" and not c.editorial]
         bad = sum(1 for c in self.changes if c.status == "altered") + \
-            sum(1 for c in self.changes if c.status == "added" and not c.editorial and c.kind != "statement") + \
-            0.5 * sum(1 for c in self.changes if c.status == "added" and not c.editorial and c.kind == "statement") + \
+            sum(1 for c in added if c.kind not in ("statement", "entity")) + \
+            0.5 * sum(1 for c in added if c.kind in ("statement", "entity")) + \
             sum(1 for c in self.changes if c.note == "speaker removed")
         del facts
         return round(min(1.0, bad / max(1, len(base))), 4)
