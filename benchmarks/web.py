@@ -55,13 +55,17 @@ def main() -> None:
             (root / f"{i:06d}.txt").write_text(f"Title: Article {i}\n\n{texts[-1]}")
         db = Path(tmp) / "w.duckdb"
         options = Options(progress=False, semantic=False)
+        start = time.perf_counter()
         with open_store(db) as store:
             ingest([root], store, options)
             analyze(store, options)
+        print(f"built a {args.n}-document store in {time.perf_counter() - start:.0f} s", flush=True)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = multiprocessing.Process(target=_serve, args=(str(db), port), daemon=True)
+        # spawn, not fork: a forked child inherits locks held by DuckDB's and BLAS's threads.
+        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(str(db), port),
+                                                              daemon=True)
         server.start()
         base = f"http://127.0.0.1:{port}"
         try:
