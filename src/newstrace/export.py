@@ -39,16 +39,24 @@ def export_data(store: Store) -> dict[str, Any]:
             "stories": story_rows(store)}
 
 
-def link_rows(store: Store, details: bool = False) -> list[dict[str, Any]]:
+def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = None,
+              pair: tuple[str, str] | None = None) -> list[dict[str, Any]]:
     """Links with passages, claim counts, distortion and framing shift; ``details`` adds
-    the full claim diff and framing (per-claim changes, per-entity sentiment)."""
+    the full claim diff and framing (per-claim changes, per-entity sentiment). Only the
+    links touching ``doc_ids``, or the one ``pair`` (source, target), when given."""
+    where, params = "", []
+    if pair is not None:
+        where, params = " WHERE source = ? AND target = ?", [pair[0], pair[1]]
+    elif doc_ids is not None:
+        where, params = " WHERE list_contains(?, source) OR list_contains(?, target)", [doc_ids, doc_ids]
     rows = store.con.execute(
         "SELECT source, target, CASE WHEN parent THEN 'derived' ELSE 'ancestor' END, score, "
-        "method, transformation, evidence, claims, framing FROM links ORDER BY source, target").fetchall()
+        "method, transformation, evidence, claims, framing FROM links" + where +
+        " ORDER BY source, target", params).fetchall()
     passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for s, t, ss, se, ts, te, sim, method in store.con.execute(
         "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
-        "method FROM passages ORDER BY source, target, target_start"
+        "method FROM passages" + where + " ORDER BY source, target, target_start", params
     ).fetchall():
         passages.setdefault((s, t), []).append(
             {"source": [ss, se], "target": [ts, te], "similarity": round(sim, 4), "method": method})
@@ -68,26 +76,31 @@ def link_rows(store: Store, details: bool = False) -> list[dict[str, Any]]:
     return out
 
 
-def story_rows(store: Store) -> list[dict[str, Any]]:
-    """Stories with their members and origins (members with no parent in the story)."""
+def story_rows(store: Store, story_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Stories (all, or ``story_ids``) with their members and origins (members with no
+    parent in the story)."""
     from .lineage import origins
 
     stories: dict[str, list[str]] = {}
+    where, params = ("", []) if story_ids is None else (" WHERE list_contains(?, story_id)", [story_ids])
     for story, doc in store.con.execute(
-            "SELECT story_id, doc_id FROM story_members ORDER BY story_id, doc_id").fetchall():
+            "SELECT story_id, doc_id FROM story_members" + where + " ORDER BY story_id, doc_id",
+            params).fetchall():
         stories.setdefault(story, []).append(doc)
-    parent_edges = store.con.execute("SELECT source, target FROM links WHERE parent").fetchall()
+    members = [d for docs in stories.values() for d in docs]
+    parent_edges = store.con.execute(
+        "SELECT source, target FROM links WHERE parent AND list_contains(?, target)", [members]).fetchall()
     return [{"id": story, "documents": docs, "origins": origins(docs, parent_edges)}
             for story, docs in stories.items()]
 
 
-def _labels_by_document(store: Store) -> dict[str, list[dict[str, Any]]]:
+def _labels_by_document(store: Store, doc_ids: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """A document's labels: those of the links from its closest parent(s), one per name
     (the highest score), with the parent they describe; ``original`` for a document that
     has copies but no parent."""
     best: dict[str, dict[str, dict[str, Any]]] = {}
     has_children: set[str] = set()
-    for link in link_rows(store):
+    for link in link_rows(store, doc_ids=doc_ids):
         if link["relation"] != "derived":
             continue
         has_children.add(link["source"])

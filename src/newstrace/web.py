@@ -125,21 +125,20 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
 
     def document_view(store: Store, doc_id: str) -> dict[str, Any]:
         doc = store.document(doc_id)
-        links = [link for link in link_rows(store) if doc_id in (link["source"], link["target"])]
+        links = link_rows(store, doc_ids=[doc_id])
         story = store.con.execute("SELECT story_id FROM story_members WHERE doc_id = ?", [doc_id]).fetchone()
         from .export import _labels_by_document
         from .transform import source_blind_signals
 
-        return {"document": doc.as_dict(), "labels": _labels_by_document(store).get(doc_id, []),
+        return {"document": doc.as_dict(), "labels": _labels_by_document(store, [doc_id]).get(doc_id, []),
                 "signals": source_blind_signals(doc),
                 "parents": [link for link in links if link["target"] == doc_id and link["relation"] == "derived"],
                 "children": [link for link in links if link["source"] == doc_id and link["relation"] == "derived"],
                 "story": story[0] if story else None}
 
     def find_link(store: Store, source: str, target: str) -> dict[str, Any]:
-        for link in link_rows(store, details=True):
-            if link["source"] == source and link["target"] == target:
-                return link
+        for link in link_rows(store, details=True, pair=(source, target)):
+            return link
         raise DocumentNotFound(f"no link from {source!r} to {target!r}")
 
     def run_trace(text: str, title: str | None) -> list[dict[str, Any]]:
@@ -160,10 +159,18 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
     def index(q: str = "", source: str = "", date_from: str = "", date_to: str = "") -> str:
         with access() as store:
             results = search_rows(store, q, source, date_from, date_to, PAGE_SIZE)
-            stories = story_rows(store)
-            titles = dict(store.con.execute("SELECT id, title FROM documents").fetchall())
-            counts = {"documents": store.count_documents(), "links": len(link_rows(store)),
-                      "stories": len(stories)}
+            largest = [r[0] for r in store.con.execute(
+                "SELECT story_id FROM story_members GROUP BY story_id "
+                "ORDER BY count(*) DESC, story_id LIMIT ?", [PAGE_SIZE]).fetchall()]
+            stories = story_rows(store, largest)
+            stories.sort(key=lambda st: (-len(st["documents"]), st["id"]))
+            wanted = [st["origins"][0] if st["origins"] else st["documents"][0] for st in stories]
+            titles = dict(store.con.execute("SELECT id, title FROM documents WHERE list_contains(?, id)",
+                                            [wanted]).fetchall())
+            counts = {"documents": store.count_documents(),
+                      "links": store.con.execute("SELECT count(*) FROM links").fetchone()[0],
+                      "stories": store.con.execute(
+                          "SELECT count(DISTINCT story_id) FROM story_members").fetchone()[0]}
         return page("index.html.j2", q=q, source=source, date_from=date_from, date_to=date_to,
                     results=results, stories=stories, titles=titles, counts=counts)
 
@@ -171,9 +178,9 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
     def story_page(id: str) -> str:  # noqa: A002
         with access() as store:
             graph = story_graph(store, id)
-            story = next((s for s in story_rows(store) if s["id"] == graph.graph["story"]), None)
+            story = story_rows(store, [graph.graph["story"]])[0]
             members = store.documents(sorted(graph.nodes))
-            links = [link for link in link_rows(store)
+            links = [link for link in link_rows(store, doc_ids=sorted(graph.nodes))
                      if link["relation"] == "derived" and link["target"] in graph.nodes]
         return page("story.html.j2", story=story, svg=lineage_svg(graph), timeline=timeline_svg(graph),
                     members=[d.as_dict(with_text=False) for d in members], links=links)
