@@ -170,6 +170,7 @@ def test_in_a_real_browser(live_server: str, demo_db: Path, tmp_path: Path) -> N
             newstrace.write_report(store, report)
         page.goto(report.as_uri())
         assert page.locator("svg.lineage").count() >= 1
+        assert page.locator("table.claims").count() >= 1 and page.locator("svg.timeline").count() >= 1
         assert page.evaluate("window.__pwned") is None
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         browser.close()

@@ -43,13 +43,24 @@ def report_context(store: Store) -> dict[str, Any]:
         "languages": Counter(d["language"] or "?" for d in documents).most_common(),
         "labels": Counter(label for link in links if link["relation"] == "derived"
                           for label in link["labels"]).most_common(),
-        "aligned_views": [aligned_view(store, link) for link in links
-                          if link["relation"] == "derived"][:MAX_ALIGNED_VIEWS],
+        "aligned_views": [aligned_view(store, link) for link in _detailed(store, links)],
     }
 
 
 #: Side-by-side views in one report; a larger corpus is explored in the web app.
 MAX_ALIGNED_VIEWS = 200
+
+
+def _detailed(store: Store, links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The derivation links shown side by side, with their claim diff and framing."""
+    from .export import link_rows
+
+    chosen = [link for link in links if link["relation"] == "derived"][:MAX_ALIGNED_VIEWS]
+    out = []
+    for link in chosen:
+        detailed = link_rows(store, details=True, pair=(link["source"], link["target"]))
+        out.append({**link, **(detailed[0] if detailed else {})})
+    return out
 
 
 def _story_view(store: Store, story: dict[str, Any], by_id: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +90,11 @@ def aligned_view(store: Store, link: dict[str, Any]) -> dict[str, Any]:
         "labels": link.get("labels", []),
         "substitutions": evidence.get("spun", {}).get("substitutions", []),
         "style_markers": evidence.get("llm_rewrite", {}).get("style_markers", []),
+        "claims": link.get("claims") or {}, "distortion": link.get("distortion"),
+        "claim_changes": [c for c in link.get("claim_changes", [])
+                          if not (c.get("status") == "dropped" and c.get("kind") == "statement")
+                          and c.get("status") != "kept"],
+        "framing": link.get("framing") or {},
         "source_html": mark_spans(source.text, source_spans),
         "target_html": mark_spans(target.text, target_spans),
     }
