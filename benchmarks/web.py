@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--keep", type=Path, help="build the store here, or reuse it if present")
     args = parser.parse_args()
     rng = random.Random(9)
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,13 +54,15 @@ def main() -> None:
         for i in range(args.n):
             texts.append(excerpt(texts[rng.randrange(i)], keep=0.6, seed=i) if i % 20 == 19 else article(rng, 600))
             (root / f"{i:06d}.txt").write_text(f"Title: Article {i}\n\n{texts[-1]}")
-        db = Path(tmp) / "w.duckdb"
+        db = args.keep / "web.duckdb" if args.keep else Path(tmp) / "w.duckdb"
         options = Options(progress=False, semantic=False)
         start = time.perf_counter()
-        with open_store(db) as store:
-            ingest([root], store, options)
-            analyze(store, options)
-        print(f"built a {args.n}-document store in {time.perf_counter() - start:.0f} s", flush=True)
+        if not db.exists():
+            db.parent.mkdir(parents=True, exist_ok=True)
+            with open_store(db) as store:
+                ingest([root], store, options)
+                analyze(store, options)
+            print(f"built a {args.n}-document store in {time.perf_counter() - start:.0f} s", flush=True)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -71,7 +74,7 @@ def main() -> None:
         try:
             for _ in range(200):
                 try:
-                    httpx.get(base + "/api/stories", timeout=1)
+                    httpx.get(base + "/openapi.json", timeout=1)
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)

@@ -79,18 +79,17 @@ def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = N
 def story_rows(store: Store, story_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Stories (all, or ``story_ids``) with their members and origins (members with no
     parent in the story)."""
-    from .lineage import origins
-
     stories: dict[str, list[str]] = {}
     where, params = ("", []) if story_ids is None else (" WHERE list_contains(?, story_id)", [story_ids])
     for story, doc in store.con.execute(
             "SELECT story_id, doc_id FROM story_members" + where + " ORDER BY story_id, doc_id",
             params).fetchall():
         stories.setdefault(story, []).append(doc)
-    members = [d for docs in stories.values() for d in docs]
-    parent_edges = store.con.execute(
-        "SELECT source, target FROM links WHERE parent AND list_contains(?, target)", [members]).fetchall()
-    return [{"id": story, "documents": docs, "origins": origins(docs, parent_edges)}
+    story_of = {doc: story for story, docs in stories.items() for doc in docs}
+    has_parent = {target for source, target in store.con.execute(
+        "SELECT source, target FROM links WHERE parent").fetchall()
+        if story_of.get(target) is not None and story_of.get(source) == story_of.get(target)}
+    return [{"id": story, "documents": docs, "origins": [d for d in docs if d not in has_parent]}
             for story, docs in stories.items()]
 
 
