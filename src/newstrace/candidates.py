@@ -383,7 +383,8 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
               for d in finished]
     with store.transaction():
         if links:
-            store._insert_arrow("links", "source, target, relation, score, method, transformation, evidence, claims, framing",
+            store._insert_arrow("links", "source, target, relation, score, method, transformation, "
+                                "evidence, claims, framing, claim_counts, distortion, framing_shift",
                                 pa.table({
                                     "source": [link.source for link in links],
                                     "target": [link.target for link in links],
@@ -394,6 +395,11 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
                                     "evidence": [json.dumps(link.evidence) for link in links],
                                     "claims": [json.dumps(link.claims) for link in links],
                                     "framing": [json.dumps(link.framing) for link in links],
+                                    "claim_counts": [json.dumps(link.claims.get("counts", {})) for link in links],
+                                    "distortion": pa.array([link.claims.get("distortion") for link in links],
+                                                           pa.float64()),
+                                    "framing_shift": [json.dumps(link.framing.get("framing_shift", {}))
+                                                      for link in links],
                                 }))
             rows = [(link.source, link.target, p) for link in links for p in link.passages]
             store._insert_arrow(

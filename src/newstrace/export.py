@@ -49,10 +49,11 @@ def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = N
         where, params = " WHERE source = ? AND target = ?", [pair[0], pair[1]]
     elif doc_ids is not None:
         where, params = " WHERE list_contains(?, source) OR list_contains(?, target)", [doc_ids, doc_ids]
+    heavy = "claims, framing" if details else "NULL, NULL"
     rows = store.con.execute(
         "SELECT source, target, CASE WHEN parent THEN 'derived' ELSE 'ancestor' END, score, "
-        "method, transformation, evidence, claims, framing FROM links" + where +
-        " ORDER BY source, target", params).fetchall()
+        f"method, transformation, evidence, claim_counts, distortion, framing_shift, {heavy} "
+        "FROM links" + where + " ORDER BY source, target", params).fetchall()
     passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for s, t, ss, se, ts, te, sim, method in store.con.execute(
         "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
@@ -61,17 +62,16 @@ def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = N
         passages.setdefault((s, t), []).append(
             {"source": [ss, se], "target": [ts, te], "similarity": round(sim, 4), "method": method})
     out = []
-    for s, t, rel, score, method, transformation, evidence, claims, framing in rows:
-        claim_data = json.loads(claims or "{}")
-        framing_data = json.loads(framing or "{}")
+    for (s, t, rel, score, method, transformation, evidence, counts, distortion, shift,
+         claims, framing) in rows:
         row = {"source": s, "target": t, "relation": rel, "score": round(score or 0.0, 4),
                "method": method, "transformation": json.loads(transformation or "[]"),
                "evidence": json.loads(evidence or "{}"), "passages": passages.get((s, t), []),
-               "claims": claim_data.get("counts", {}), "distortion": claim_data.get("distortion"),
-               "framing_shift": framing_data.get("framing_shift", {})}
+               "claims": json.loads(counts or "{}"), "distortion": distortion,
+               "framing_shift": json.loads(shift or "{}")}
         if details:
-            row["claim_changes"] = claim_data.get("changes", [])
-            row["framing"] = framing_data
+            row["claim_changes"] = json.loads(claims or "{}").get("changes", [])
+            row["framing"] = json.loads(framing or "{}")
         out.append(row)
     return out
 

@@ -65,6 +65,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE links ADD COLUMN claims VARCHAR",
         "ALTER TABLE links ADD COLUMN framing VARCHAR",
     ),
+    (  # 6: small summaries of claims and framing, so listing links never reads the details
+        "ALTER TABLE links ADD COLUMN claim_counts VARCHAR",
+        "ALTER TABLE links ADD COLUMN distortion DOUBLE",
+        "ALTER TABLE links ADD COLUMN framing_shift VARCHAR",
+        "UPDATE links SET claim_counts = json_extract(claims, '$.counts')::VARCHAR, "
+        "distortion = json_extract(claims, '$.distortion')::DOUBLE, "
+        "framing_shift = json_extract(framing, '$.framing_shift')::VARCHAR WHERE claims IS NOT NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
