@@ -211,7 +211,7 @@ def test_options_are_validated() -> None:
     with pytest.raises(OptionsError):
         Options(batch_size=0)
     with pytest.raises(OptionsError):
-        Options(lsh_threshold=1.5)
+        Options(min_link_score=1.5)
     with pytest.raises(OptionsError):
         Options(field_map={"colour": "x"})
     with pytest.raises(OptionsError):

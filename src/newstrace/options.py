@@ -59,17 +59,9 @@ class Options:
     language_sample_chars: int = 2000
 
     # --- candidates ---------------------------------------------------------------
-    #: Word n-gram size of the shingles hashed by MinHash.
-    shingle_words: int = 4
-    #: MinHash permutations. 128 gives a containment error of about +-0.09 (1/sqrt(128)).
-    minhash_perm: int = 128
-    #: LSH threshold on Jaccard of shingle sets for lexical candidates.
-    lsh_threshold: float = 0.1
-    #: Cosine threshold on sentence embeddings for a semantic candidate sentence pair.
-    semantic_threshold: float = 0.75
-    #: Neighbours retrieved per sentence from the vector index.
-    semantic_neighbours: int = 10
     #: Use multilingual sentence embeddings (paraphrases, translations); off = lexical only.
+    #: The MinHash and embedding constants are in candidates.py: they shape the stored
+    #: index, so they cannot change from one run to the next.
     semantic: bool = True
 
     # --- align --------------------------------------------------------------------
@@ -89,7 +81,7 @@ class Options:
     def __post_init__(self) -> None:
         positive_ints = (
             "max_file_bytes", "max_record_chars", "batch_size", "language_sample_chars",
-            "shingle_words", "minhash_perm", "semantic_neighbours", "min_passage_chars",
+            "min_passage_chars",
         )
         for name in positive_ints:
             value = getattr(self, name)
@@ -97,7 +89,7 @@ class Options:
                 raise OptionsError(f"{name} must be a positive integer, got {value!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise OptionsError(f"workers must be 0 (one per core) or more, got {self.workers!r}")
-        for name in ("lsh_threshold", "semantic_threshold", "min_link_score"):
+        for name in ("min_link_score",):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be a number in [0, 1], got {value!r}")
@@ -117,8 +109,8 @@ class Options:
 
     @classmethod
     def preset(cls, name: str, **changes: Any) -> Options:
-        """Named presets: ``default``, ``fast`` (bigger batches, no language id),
-        ``thorough`` (more permutations, lower thresholds: more recall, slower)."""
+        """Named presets: ``default``, ``fast`` (bigger batches, no language id, lexical
+        only), ``thorough`` (shorter passages and weaker links kept: more recall)."""
         try:
             base = PRESETS[name]
         except KeyError:
@@ -145,9 +137,7 @@ def _options_from_dict(values: dict[str, Any]) -> Options:
 PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "default": {},
-        "fast": {"batch_size": 2000, "detect_language": False, "minhash_perm": 64,
-                 "semantic": False},
-        "thorough": {"minhash_perm": 256, "lsh_threshold": 0.05, "semantic_threshold": 0.7,
-                     "semantic_neighbours": 20},
+        "fast": {"batch_size": 2000, "detect_language": False, "semantic": False},
+        "thorough": {"min_passage_chars": 100, "min_link_score": 0.1},
     }
 )
