@@ -51,7 +51,7 @@ def main() -> None:
                 ids.extend([f"d{i}"] * len(doc_keys))
                 keys.extend(doc_keys.tolist())
             signed = time.perf_counter()
-            store._insert_arrow("bands", "key, doc_id", pa.table({"key": pa.array(keys, pa.int64()),
+            store.insert_arrow("bands", "key, doc_id", pa.table({"key": pa.array(keys, pa.int64()),
                                                                 "doc_id": ids}))
             stored = time.perf_counter()
             pairs = lexical_candidates(store, [f"d{i}" for i in range(n)])

@@ -239,7 +239,7 @@ def _index_documents(store, docs: Sequence[Document], options: Options) -> None:
     doc_ids = [d.id for d in docs]
     with store.transaction():
         store.con.execute("DELETE FROM bands WHERE list_contains(?, doc_id)", [doc_ids])
-        store._insert_arrow("bands", "key, doc_id", pa.table({"key": pa.array(keys, pa.int64()),
+        store.insert_arrow("bands", "key, doc_id", pa.table({"key": pa.array(keys, pa.int64()),
                                                             "doc_id": ids}))
     if options.semantic:
         from .embed import document_vector
@@ -250,7 +250,7 @@ def _index_documents(store, docs: Sequence[Document], options: Options) -> None:
             table = pa.table({"doc_id": doc_ids,
                               "vector": pa.array([v.tolist() for v in vectors],
                                                  pa.list_(pa.float32()))})
-            store._insert_arrow("doc_vectors", "doc_id, vector", table)
+            store.insert_arrow("doc_vectors", "doc_id, vector", table)
 
 
 def lexical_candidates(store, doc_ids: Sequence[str]) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
@@ -383,7 +383,7 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
               for d in finished]
     with store.transaction():
         if links:
-            store._insert_arrow("links", "source, target, relation, score, method, transformation, "
+            store.insert_arrow("links", "source, target, relation, score, method, transformation, "
                                 "evidence, claims, framing, claim_counts, distortion, framing_shift",
                                 pa.table({
                                     "source": [link.source for link in links],
@@ -402,7 +402,7 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
                                                       for link in links],
                                 }))
             rows = [(link.source, link.target, p) for link in links for p in link.passages]
-            store._insert_arrow(
+            store.insert_arrow(
                 "passages", "source, target, source_start, source_end, target_start, target_end, similarity, method",
                 pa.table({
                     "source": [r[0] for r in rows], "target": [r[1] for r in rows],
@@ -411,7 +411,7 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
                     "similarity": [r[2].similarity for r in rows], "method": [r[2].method for r in rows],
                 }))
         store.con.execute("DELETE FROM analyzed_documents WHERE list_contains(?, doc_id)", [list(finished)])
-        store._insert_arrow("analyzed_documents", "doc_id, content_hash",
+        store.insert_arrow("analyzed_documents", "doc_id, content_hash",
                             pa.table({"doc_id": list(finished), "content_hash": hashes}))
 
 
@@ -483,13 +483,13 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
 def trace_text(store, text: str, options: Options, title: str | None = None,  # type: ignore[no-untyped-def]
                doc_id: str = "(traced)") -> list[TraceResult]:
     """Trace raw article text (plain text, or HTML when it looks like a page)."""
-    from .ingest import RawRecord, _text_with_header, build_document
+    from .ingest import RawRecord, build_document, text_with_header
 
     fields: dict[str, object] = {"title": title}
     if text.lstrip()[:1] == "<" and "</" in text:
         fields["html"] = text
     else:
-        fields.update(_text_with_header(text))
+        fields.update(text_with_header(text))
         if title:
             fields["title"] = title
     doc = build_document(RawRecord(doc_id, "trace", doc_id, fields), options)

@@ -32,7 +32,7 @@ FORMATS = ("json", "jsonl", "parquet", "csv")
 def export_data(store: Store) -> dict[str, Any]:
     """The whole export as one JSON-ready object."""
     documents = store.document_rows()
-    labels = _labels_by_document(store)
+    labels = labels_by_document(store)
     for doc in documents:
         doc["labels"] = labels.get(doc["id"], [])
     return {"schema": EXPORT_SCHEMA, "documents": documents, "links": link_rows(store),
@@ -93,7 +93,7 @@ def story_rows(store: Store, story_ids: list[str] | None = None) -> list[dict[st
             for story, docs in stories.items()]
 
 
-def _labels_by_document(store: Store, doc_ids: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+def labels_by_document(store: Store, doc_ids: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """A document's labels: those of the links from its closest parent(s), one per name
     (the highest score), with the parent they describe; ``original`` for a document that
     has copies but no parent."""

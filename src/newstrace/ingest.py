@@ -152,11 +152,11 @@ def read_file(path: Path, relpath: str, options: Options) -> Iterator[RawRecord 
 def _read_text(path: Path, relpath: str, options: Options) -> Iterator[RawRecord]:
     text, note = decode_bytes(_read_limited(path, options))
     record = RawRecord(relpath, "text", relpath, notes=[note] if note else [])
-    record.fields = _text_with_header(text)
+    record.fields = text_with_header(text)
     yield record
 
 
-def _text_with_header(text: str) -> dict[str, Any]:
+def text_with_header(text: str) -> dict[str, Any]:
     """Plain text, with an optional 'Key: value' header block ended by a blank line."""
     fields: dict[str, Any] = {}
     head, sep, body = text.lstrip("\ufeff").partition("\n\n")

@@ -115,11 +115,6 @@ def mark_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def highlight(text: str, spans: list[list[int]]) -> str:
-    """``text`` escaped for HTML with ``spans`` wrapped in <mark>; safe by construction."""
-    return mark_spans(text, [(s, e, "aligned") for s, e in spans])
-
-
 def write_report(store: Store, out: str | Path) -> Path:
     path = Path(out)
     if not path.parent.exists():

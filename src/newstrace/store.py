@@ -186,16 +186,16 @@ class Store:
                     "reason": [r.reason for r in rejections],
                     "severity": [r.severity for r in rejections],
                 })
-                self._insert_arrow("input_errors", "origin, reason, severity", table)
+                self.insert_arrow("input_errors", "origin, reason, severity", table)
             if files:
                 paths = [f[0] for f in files]
                 self.con.execute("DELETE FROM ingested_files WHERE list_contains(?, path)", [paths])
                 table = pa.table({"path": paths, "fingerprint": [f[1] for f in files],
                                   "n_records": [f[2] for f in files]})
-                self._insert_arrow("ingested_files", "path, fingerprint, n_records", table)
+                self.insert_arrow("ingested_files", "path, fingerprint, n_records", table)
         return result
 
-    def _insert_arrow(self, target: str, columns: str, table: pa.Table) -> None:
+    def insert_arrow(self, target: str, columns: str, table: pa.Table) -> None:
         self.con.register("_batch", table)
         try:
             self.con.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM _batch")
@@ -216,8 +216,8 @@ class Store:
             self.con.execute("DELETE FROM documents WHERE list_contains(?, id)", [stale])
         to_write = new + changed
         if to_write:
-            self._insert_arrow("documents", ", ".join(_DOCUMENT_COLUMNS), _documents_table(to_write))
-            self._insert_arrow("segments", "doc_id, kind, idx, start_char, end_char",
+            self.insert_arrow("documents", ", ".join(_DOCUMENT_COLUMNS), _documents_table(to_write))
+            self.insert_arrow("segments", "doc_id, kind, idx, start_char, end_char",
                                _segments_table(to_write))
         return result
 

@@ -236,7 +236,7 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
         store.con.execute("DELETE FROM doc_entities WHERE list_contains(?, doc_id)", [doc_ids])
         rows = [(d.id, e, n) for d in docs for e, n in entities(f"{d.title or ''}. {d.text}").items()]
         if rows:
-            store._insert_arrow("doc_entities", "doc_id, entity, n", pa.table({
+            store.insert_arrow("doc_entities", "doc_id, entity, n", pa.table({
                 "doc_id": [r[0] for r in rows], "entity": [r[1] for r in rows],
                 "n": pa.array([r[2] for r in rows], pa.int32())}))
     stories = _load_stories(store)
@@ -261,7 +261,7 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
     _, membership = group(inputs, stories, next_id)
     with store.transaction():
         new_rows = [(membership[d.id], d.id) for d in docs]
-        store._insert_arrow("story_members", "story_id, doc_id", pa.table({
+        store.insert_arrow("story_members", "story_id, doc_id", pa.table({
             "story_id": [r[0] for r in new_rows], "doc_id": [r[1] for r in new_rows]}))
     return _count(store)
 

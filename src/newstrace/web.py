@@ -127,10 +127,10 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
         doc = store.document(doc_id)
         links = link_rows(store, doc_ids=[doc_id])
         story = store.con.execute("SELECT story_id FROM story_members WHERE doc_id = ?", [doc_id]).fetchone()
-        from .export import _labels_by_document
+        from .export import labels_by_document
         from .transform import source_blind_signals
 
-        return {"document": doc.as_dict(), "labels": _labels_by_document(store, [doc_id]).get(doc_id, []),
+        return {"document": doc.as_dict(), "labels": labels_by_document(store, [doc_id]).get(doc_id, []),
                 "signals": source_blind_signals(doc),
                 "parents": [link for link in links if link["target"] == doc_id and link["relation"] == "derived"],
                 "children": [link for link in links if link["source"] == doc_id and link["relation"] == "derived"],
