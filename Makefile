@@ -30,7 +30,7 @@ browser:
 	  echo "chromium not installed: browser tests will be skipped"; }
 
 test: $(STAMP) browser
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

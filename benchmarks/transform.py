@@ -8,7 +8,12 @@
 2. BASIL: share of the 300 human-written articles that the source-blind signals flag as
    ``spun``, ``machine_translation`` or ``llm_rewrite`` (target < 3%).
 3. PAN13 obfuscation agreement is printed by benchmarks/pan.py (target >= 95%).
-4. WMT21 machine translation: no ``machine_translation`` detector exists yet; reported so.
+4. WMT21 ja-en: each Japanese document ingested with its English human reference and the 16
+   systems' outputs; each English text must be linked to the Japanese source as a
+   ``translation``; the ``machine_translation`` score then separates system outputs from
+   the human reference (document-level AUROC, target >= 0.85). The style model was fitted
+   on this same set; the training script's grouped cross-validated AUROC is the honest
+   figure, the one printed here is in-sample.
 """
 
 from __future__ import annotations
@@ -74,6 +79,54 @@ def basil(data: Path) -> None:
           f"{total / len(paths):.3f} " + str(flagged))
 
 
+def auroc(positives: list[float], negatives: list[float]) -> float:
+    from scipy.stats import mannwhitneyu
+
+    if not positives or not negatives:
+        return float("nan")
+    u = mannwhitneyu(positives, negatives).statistic
+    return float(u) / (len(positives) * len(negatives))
+
+
+def wmt(data: Path, limit: int) -> None:
+    from newstrace.evaluate import read_wmt
+
+    path = data / "wmt21" / "newstest2021.ja-en.all.xml"
+    if not path.exists():
+        print(f"WMT21 not found at {path}: skipped")
+        return
+    options = Options(progress=False, semantic=True)
+    machine, human, linked, total, labelled, wrong_way = [], [], 0, 0, 0, 0
+    directions: dict[str, int] = {}
+    for document in read_wmt(path)[:limit]:
+        source = doc(document.id, "\n".join(document.source), options)
+        versions = [(False, s) for s in document.references.values()]
+        versions += [(True, s) for s in document.systems.values()]
+        for i, (is_machine, segments) in enumerate(versions):
+            copy = doc(f"{document.id}-{i}", "\n".join(segments), options)
+            link = verify_pair(source, copy, options, semantic=True)
+            total += 1
+            if link is None:
+                continue
+            by = str(link.evidence.get("direction", {}).get("by"))
+            directions[by] = directions.get(by, 0) + 1
+            if link.source != source.id:
+                wrong_way += 1
+                continue
+            labels = {t["label"]: t for t in link.transformation}
+            if "translation" not in labels:
+                continue
+            linked += 1
+            score = float(labels["translation"]["evidence"].get("machine_translation_score", 0.0))
+            (machine if is_machine else human).append(score)
+            labelled += is_machine == ("machine_translation" in labels)
+    print(f"WMT21 ja-en: {linked}/{total} English versions linked to their Japanese source as "
+          f"translation; machine_translation AUROC {auroc(machine, human):.3f} (in-sample; "
+          f"{len(machine)} machine, {len(human)} human); label right on {labelled}/{linked}; "
+          f"linked the wrong way {wrong_way}; direction decided by {directions} "
+          f"('undecided' keeps the order given, source first)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -84,7 +137,7 @@ def main() -> int:
         return 2
     basil(args.data)
     mixset(args.data, args.limit)
-    print("WMT21 machine translation AUROC: not measured (no machine_translation detector yet)")
+    wmt(args.data, args.limit)
     return 0
 
 

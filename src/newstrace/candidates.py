@@ -112,6 +112,10 @@ class PairCache:
         return self.vectors[doc.id]
 
 
+def _languages_differ(a: Document, b: Document) -> bool:
+    return bool(a.language and b.language and a.language != b.language)
+
+
 def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = False,
                 cache: PairCache | None = None) -> Link | None:
     """Align two documents; a ``Link`` oriented source -> copy, or None if nothing is reused."""
@@ -126,7 +130,8 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
     if not passages and semantic:
         va, vb = cache.vectors_of(a), cache.vectors_of(b)
         passages = align_semantic(a.text, b.text, ua, ub, va, vb,
-                                  min_chars=options.min_passage_chars)
+                                  min_chars=options.min_passage_chars,
+                                  cross_lingual=_languages_differ(a, b))
         method = "semantic"
     if not passages:
         return None
@@ -470,7 +475,8 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
             passages = align_semantic(source.text, doc.text, su, units,
                                       embed([source.text[s:e] for s, e in su.spans]),
                                       embed([doc.text[s:e] for s, e in units.spans]),
-                                      min_chars=options.min_passage_chars)
+                                      min_chars=options.min_passage_chars,
+                                      cross_lingual=_languages_differ(source, doc))
             method = "semantic"
         if passages:
             score = link_score(passages, len(source.text), len(doc.text))

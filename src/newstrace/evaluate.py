@@ -247,3 +247,39 @@ def pan_evaluate(truth_dir: Path, out_dir: Path) -> dict[str, Measures]:
         all_detections.extend(detections)
     results["entire"] = pan_measures(all_cases, all_detections)
     return results
+
+
+# ----------------------------------------------------------------------------- WMT
+@dataclass(frozen=True)
+class WmtDocument:
+    """One WMT news document: source segments, human reference(s) and system outputs."""
+
+    id: str
+    source_language: str
+    source: list[str]
+    references: dict[str, list[str]]
+    systems: dict[str, list[str]]
+
+
+def read_wmt(path: Path) -> list[WmtDocument]:
+    """Documents of a WMT ``newstestYYYY.xx-yy.all.xml`` file (segment lists per side)."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise UsageError(f"cannot read WMT file {path}: {exc}") from exc
+
+    def segments(node: ET.Element) -> list[str]:
+        return [seg.text or "" for seg in node.iter("seg")]
+
+    documents = []
+    for doc in root.iter("doc"):
+        source = doc.find("src")
+        if source is None:
+            continue
+        references = {ref.get("translator", f"ref{i}"): segments(ref)
+                      for i, ref in enumerate(doc.iter("ref"))}
+        systems = {hyp.get("system", f"system{i}"): segments(hyp)
+                   for i, hyp in enumerate(doc.iter("hyp"))}
+        documents.append(WmtDocument(doc.get("id", ""), source.get("lang", ""), segments(source),
+                                     references, systems))
+    return documents

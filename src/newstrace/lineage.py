@@ -62,7 +62,10 @@ def orient(a: Document, b: Document, passages: list[Passage]
         return (*(forward if style_b > style_a else backward), evidence)
     length_a, length_b = _span_chars(passages, "source"), _span_chars(passages, "target")
     evidence = {"aligned_chars_a": length_a, "aligned_chars_b": length_b}
-    if max(length_a, length_b) >= CUT_RATIO * max(1, min(length_a, length_b)):
+    # Character counts do not compare across languages (Japanese takes a third of the
+    # characters English does), so cuts are only read within one language.
+    translated = bool(a.language and b.language and a.language != b.language)
+    if not translated and max(length_a, length_b) >= CUT_RATIO * max(1, min(length_a, length_b)):
         evidence["by"] = "cuts"
         return (*(forward if length_a > length_b else backward), evidence)
     covered_a = coverage(passages, len(a.text), "source")
@@ -72,6 +75,14 @@ def orient(a: Document, b: Document, passages: list[Passage]
         if _artefacts(a) != _artefacts(b):
             evidence["by"] = "artefacts"
             return (*(forward if _artefacts(b) > _artefacts(a) else backward), evidence)
+        if translated and "en" in (a.language, b.language):
+            from .translation import MACHINE_TRANSLATION_THRESHOLD, machine_translation_score
+
+            english_is_b = b.language == "en"
+            machine = machine_translation_score((b if english_is_b else a).text)
+            if machine >= MACHINE_TRANSLATION_THRESHOLD:
+                evidence.update(by="machine_translation_style", machine_translation_score=round(machine, 3))
+                return (*(forward if english_is_b else backward), evidence)
         evidence["by"] = "undecided"
         return (*forward, evidence)
     evidence["by"] = "coverage"

@@ -252,6 +252,30 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+#: Scripts written without spaces between words (Chinese, Japanese kana and kanji, Thai).
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _unspaced_tokens(token: str) -> list[str]:
+    """Character pairs stand in for words in unspaced scripts (a CJK word is one to three
+    characters; pairs, not overlapping bigrams, keep a sentence's token count near its
+    English translation's word count so unit sizes compare across languages)."""
+    out: list[str] = []
+    cursor = 0
+    for run in _UNSPACED.finditer(token):
+        if run.start() > cursor:
+            out.append(token[cursor:run.start()])
+        chars = run.group()
+        out.extend(chars[i:i + 2] for i in range(0, len(chars), 2))
+        cursor = run.end()
+    if cursor < len(token):
+        out.append(token[cursor:])
+    return out
+
+
 def content_tokens(text: str) -> list[str]:
     """Stemmed words of ``text`` without stopwords: the units of lexical comparison."""
-    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
+    tokens = _TOKEN.findall(text.lower())
+    if _UNSPACED.search(text):
+        tokens = [piece for t in tokens for piece in _unspaced_tokens(t)]
+    return [stem(w) for w in tokens if w not in STOPWORDS]

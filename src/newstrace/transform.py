@@ -182,8 +182,7 @@ def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ign
 
     passages = link.passages
     if source.language and target.language and source.language != target.language:
-        return [_label("translation", 0.9, source_language=source.language,
-                       target_language=target.language)]
+        return translation_labels(source, target)
     pairs = [(source.text[slice(*p.source)], target.text[slice(*p.target)]) for p in passages]
     features = [passage_features(a, b) for a, b in pairs]
     weights = [len(b) for _, b in pairs]
@@ -222,6 +221,24 @@ def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ign
                              style_markers=markers, added_passages=added[:10]))
     elif added and target_covered < 0.85:
         labels.append(_label("added_text", 1 - target_covered, added_passages=added[:10]))
+    return labels
+
+
+def translation_labels(source, target) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """A copy in another language than its source: ``translation``, and
+    ``machine_translation`` when an English copy reads like a system's output."""
+    from .translation import MACHINE_TRANSLATION_THRESHOLD, machine_translation_evidence
+
+    labels = [_label("translation", 0.9, source_language=source.language,
+                     target_language=target.language)]
+    if target.language != "en":
+        return labels  # the style model knows English only
+    evidence = machine_translation_evidence(target.text)
+    labels[0]["evidence"]["machine_translation_score"] = evidence["score"]
+    if evidence["score"] >= MACHINE_TRANSLATION_THRESHOLD:
+        labels.append(_label("machine_translation", float(evidence["score"]),  # type: ignore[arg-type]
+                             features=evidence["features"],
+                             flagged_passages=evidence["flagged_passages"]))
     return labels
 
 

@@ -1,0 +1,80 @@
+"""Machine-translation style model and cross-lingual links (project-written texts)."""
+
+from __future__ import annotations
+
+from newstrace.candidates import verify_pair
+from newstrace.ingest import RawRecord, build_document
+from newstrace.normalize import content_tokens
+from newstrace.options import Options
+from newstrace.translation import (
+    FEATURE_NAMES,
+    machine_translation_evidence,
+    machine_translation_model,
+    machine_translation_score,
+    style_vector,
+)
+
+LITERAL = (
+    "On the 12th, the city said that it is expected to close the bridge regarding the repair. "
+    "We are calling for residents to act carefully, such as avoiding the area etc. "
+    "According to the city, there is a crack of about 3 meters. We will announce the schedule "
+    "when it is decided. It seems that the work will be done for the first time in 20 years. "
+    "In addition, we are asking drivers to use the detour in order to reduce the traffic.")
+NATURAL = (
+    "City engineers shut the Harbour Bridge on Tuesday after finding a three-metre crack "
+    "beneath its eastern span. Drivers face weeks of detours while crews, working through the "
+    "night, replace the damaged girder - the first major repair in two decades. Officials "
+    "promised a timetable once inspectors finish their survey, but warned that delays were "
+    "likely if the cold snap persists.")
+
+
+def test_style_vector_matches_the_shipped_model() -> None:
+    model = machine_translation_model()
+    assert len(style_vector(NATURAL)) == len(FEATURE_NAMES) == len(model.weights)
+
+
+def test_literal_translation_scores_above_natural_prose() -> None:
+    assert machine_translation_score(LITERAL) > machine_translation_score(NATURAL)
+    evidence = machine_translation_evidence(LITERAL)
+    flagged = evidence["flagged_passages"]
+    assert flagged and all(LITERAL[slice(*f["span"])].strip() for f in flagged)
+    assert any("regarding" in f["phrases"] for f in flagged)
+
+
+def test_unspaced_scripts_give_word_sized_tokens() -> None:
+    tokens = content_tokens("市は十二日、橋を閉鎖すると発表した。")
+    assert 4 <= len(tokens) <= 12 and all(len(t) <= 2 for t in tokens)
+
+
+JAPANESE = (
+    "市は十二日、東橋の東側の下に長さ三メートルのひびが見つかったとして、橋を通行止めにすると発表しました。\n\n"
+    "市によりますと、修理には数週間かかる見込みで、運転手には迂回路の利用を呼びかけています。\n\n"
+    "大規模な修理は二十年ぶりで、作業員は夜通し作業を続けて損傷した桁を交換する予定です。\n\n"
+    "市の担当者は、点検が終わり次第、工事の日程を発表するとしています。")
+ENGLISH = (
+    "On the 12th, the city announced that it will close the East Bridge because a crack with a "
+    "length of three meters was found under the east side of the bridge.\n\n"
+    "According to the city, the repair is expected to take several weeks, and we are calling on "
+    "drivers to use the detour.\n\n"
+    "It is the first large-scale repair in 20 years, and the workers will continue working "
+    "through the night to replace the damaged girder.\n\n"
+    "The person in charge of the city said that the construction schedule will be announced as "
+    "soon as the inspection is finished.")
+
+
+def test_translation_is_linked_across_languages_and_labelled() -> None:
+    options = Options(progress=False, semantic=True, min_passage_chars=60)
+    ja = build_document(RawRecord("ja", "t", "ja", {"text": JAPANESE}), options)
+    en = build_document(RawRecord("en", "t", "en", {"text": ENGLISH}), options)
+    assert (ja.language, en.language) == ("ja", "en")
+    # Given English first and no dates, the literal English is still put downstream.
+    link = verify_pair(en, ja, options, semantic=True)
+    assert link is not None and link.method == "semantic"
+    assert (link.source, link.target) == ("ja", "en")
+    assert link.evidence["direction"]["by"] == "machine_translation_style"
+    labels = {t["label"]: t for t in link.transformation}
+    assert {"translation", "machine_translation"} <= set(labels)
+    assert labels["machine_translation"]["evidence"]["flagged_passages"]
+    for passage in link.passages:
+        assert ja.text[slice(*passage.source)].strip()
+        assert en.text[slice(*passage.target)].strip()
