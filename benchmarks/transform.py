@@ -125,6 +125,14 @@ def wmt(data: Path, limit: int) -> None:
           f"{len(machine)} machine, {len(human)} human); label right on {labelled}/{linked}; "
           f"linked the wrong way {wrong_way}; direction decided by {directions} "
           f"('undecided' keeps the order given, source first)")
+    import subprocess
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "train_machine_translation.py"
+    result = subprocess.run([sys.executable, str(script), "--data", str(data), "--dry-run"],
+                            capture_output=True, text=True, check=False)
+    for line in result.stdout.splitlines():
+        if "cross-validated" in line:
+            print(f"WMT21 ja-en machine_translation, held-out documents: {line}")
 
 
 def main() -> int:

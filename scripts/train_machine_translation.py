@@ -25,7 +25,8 @@ from sklearn.preprocessing import StandardScaler
 from newstrace.evaluate import read_wmt
 from newstrace.ingest import RawRecord, build_document
 from newstrace.options import Options
-from newstrace.translation import FEATURE_NAMES, MACHINE_TRANSLATION_THRESHOLD, style_vector
+from newstrace.style import FEATURE_NAMES, style_vector
+from newstrace.translation import MACHINE_TRANSLATION_THRESHOLD
 
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 WMT_FILE = "wmt21/newstest2021.ja-en.all.xml"

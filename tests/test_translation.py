@@ -6,12 +6,11 @@ from newstrace.candidates import verify_pair
 from newstrace.ingest import RawRecord, build_document
 from newstrace.normalize import content_tokens
 from newstrace.options import Options
+from newstrace.style import FEATURE_NAMES, style_vector
 from newstrace.translation import (
-    FEATURE_NAMES,
     machine_translation_evidence,
     machine_translation_model,
     machine_translation_score,
-    style_vector,
 )
 
 LITERAL = (

@@ -567,3 +567,63 @@ def align_semantic(source_text: str, target_text: str, source: Units, target: Un
         if _long_enough(passage, min_chars):
             passages.append(passage)
     return sorted(passages, key=lambda p: p.target)
+
+
+# ----------------------------------------------------------------------------- rewrites
+#: A whole-text rewrite (an LLM's rewrite or polish, a restyling) keeps the source's
+#: sentence order but rewords every sentence: seeds are sentence pairs at this cosine or
+#: more, each target sentence with its best source sentence. MixSet rewrites score
+#: 0.5-0.65 per sentence; same-event reports by other outlets reach it only here and there.
+REWRITE_SEED_COSINE = 0.5
+#: ... and they must form one monotone chain over at least this share of the shorter
+#: text's sentences (independent reports share a lead, not the whole order of a story),
+REWRITE_MIN_CHAIN_SHARE = 0.6
+#: ... with at least this many links in it and at least this mean cosine.
+REWRITE_MIN_CHAIN = 3
+REWRITE_MEAN_COSINE = 0.6
+
+
+def monotone_chain(similarity: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """The heaviest chain of (source, target) unit pairs increasing in both texts, among
+    pairs at ``threshold`` or more (each target unit paired with its best source units)."""
+    best = similarity.max(axis=0)
+    points = [(int(i), int(j)) for i, j in np.argwhere(similarity >= threshold)
+              if similarity[i, j] >= best[j] - SEED_BEST_MARGIN]
+    points.sort(key=lambda p: (p[1], p[0]))
+    weight = [float(similarity[i, j]) for i, j in points]
+    total = list(weight)
+    back = [-1] * len(points)
+    for k, (i, j) in enumerate(points):
+        for m in range(k):
+            pi, pj = points[m]
+            if pi < i and pj < j and total[m] + weight[k] > total[k]:
+                total[k], back[k] = total[m] + weight[k], m
+    if not points:
+        return []
+    k = int(np.argmax(total))
+    chain = []
+    while k >= 0:
+        chain.append(points[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def align_rewrite(source_text: str, target_text: str, source: Units, target: Units,
+                  source_vectors: np.ndarray, target_vectors: np.ndarray, *,
+                  min_chars: int = 150) -> list[Passage]:
+    """One passage for a text reworded sentence by sentence in the source's order (a
+    rewrite or restyling), from a monotone chain of sentence-embedding matches; none for
+    texts that merely share a topic."""
+    if not len(source) or not len(target):
+        return []
+    similarity = source_vectors @ target_vectors.T
+    chain = monotone_chain(similarity, REWRITE_SEED_COSINE)
+    shorter = min(len(source), len(target))
+    if len(chain) < max(REWRITE_MIN_CHAIN, REWRITE_MIN_CHAIN_SHARE * shorter):
+        return []
+    score = float(np.mean([similarity[i, j] for i, j in chain]))
+    if score < REWRITE_MEAN_COSINE:
+        return []
+    passage = Passage(_chars(source, chain[0][0], chain[-1][0]),
+                      _chars(target, chain[0][1], chain[-1][1]), score, "rewrite", "semantic")
+    return [passage] if _long_enough(passage, min_chars) else []

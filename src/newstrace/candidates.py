@@ -26,7 +26,15 @@ from typing import Any
 
 import numpy as np
 
-from .align import Passage, Units, align_semantic, align_texts, link_score, units_of
+from .align import (
+    Passage,
+    Units,
+    align_rewrite,
+    align_semantic,
+    align_texts,
+    link_score,
+    units_of,
+)
 from .model import Document
 from .options import Options
 
@@ -131,7 +139,8 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
         va, vb = cache.vectors_of(a), cache.vectors_of(b)
         passages = align_semantic(a.text, b.text, ua, ub, va, vb,
                                   min_chars=options.min_passage_chars,
-                                  cross_lingual=_languages_differ(a, b))
+                                  cross_lingual=_languages_differ(a, b)) or \
+            align_rewrite(a.text, b.text, ua, ub, va, vb, min_chars=options.min_passage_chars)
         method = "semantic"
     if not passages:
         return None
@@ -472,11 +481,13 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
             from .embed import embed
 
             su = units_of(source.text, source.sentences)
-            passages = align_semantic(source.text, doc.text, su, units,
-                                      embed([source.text[s:e] for s, e in su.spans]),
-                                      embed([doc.text[s:e] for s, e in units.spans]),
+            sv = embed([source.text[s:e] for s, e in su.spans])
+            tv = embed([doc.text[s:e] for s, e in units.spans])
+            passages = align_semantic(source.text, doc.text, su, units, sv, tv,
                                       min_chars=options.min_passage_chars,
-                                      cross_lingual=_languages_differ(source, doc))
+                                      cross_lingual=_languages_differ(source, doc)) or \
+                align_rewrite(source.text, doc.text, su, units, sv, tv,
+                              min_chars=options.min_passage_chars)
             method = "semantic"
         if passages:
             score = link_score(passages, len(source.text), len(doc.text))

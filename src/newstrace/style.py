@@ -1,0 +1,141 @@
+"""Style: a text's style as a vector, and linear models over it.
+
+The vector counts what separates a kind of writing from ordinary human prose without
+reference to its topic: rates of function words, of phrases literal machine translation
+produces (calques, inserted subjects), of phrases language models favour, of punctuation,
+of sentence openings, and sentence length and lexical variety. ``StyleModel`` is a
+standardised logistic model over it, stored as JSON in ``data/`` and fitted by a script in
+``scripts/`` that prints its cross-validated quality (the figure to quote).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_FUNCTION_WORDS_TEXT = (
+    "the a an of to in on at for with by from as and or but that which who whom whose this "
+    "these those it its they them their he she his her we our us i you your is are was were "
+    "be been being has have had do does did will would can could may might must should not "
+    "no so such than then there here also only just very more most some any all each other "
+    "about after before over under into through during while because if when where how "
+    "what")
+FUNCTION_WORDS = tuple(_FUNCTION_WORDS_TEXT.split())
+#: Phrases literal machine translation produces (calques and inserted subjects).
+CALQUES = (
+    "regarding", "such as", "etc.", "it is said", "it seems", "we will", "i think",
+    "in order to", r"on the \d+(?:st|nd|rd|th)", "said that", "there is", "there are", "it is",
+    "we are", "i am", "the fact that", "a lot of", "in addition", "according to", "the said",
+    "as for", r"about \d", "was done", "will be", "going to", "is expected to", "so that",
+    "we have", "has been", "for the first time")
+PUNCTUATION = ",.;:\"'()-!?"
+SENTENCE_OPENINGS = (
+    "in addition", "also", "on the other hand", "this is", "it is", "however", "according to",
+    "in the", "on the", "the ", "we ", "i ", "there ", "as a result", "at the", "for ", "and ",
+    "but ", "in ")
+FEATURE_NAMES = (
+    [f"word:{w}" for w in FUNCTION_WORDS] + [f"phrase:{c}" for c in CALQUES]
+    + [f"punctuation:{c}" for c in PUNCTUATION]
+    + ["lexical_variety", "word_length", "double_spaces", "contractions", "llm_markers",
+       "sentence_words", "sentence_words_sd", "long_sentences"]
+    + [f"opening:{o.strip()}" for o in SENTENCE_OPENINGS])
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CALQUE_PATTERNS = tuple(
+    re.compile(r"\b" + c + (r"\b" if re.fullmatch(r"[a-z' ]+", c) else "")) for c in CALQUES)
+
+
+def style_vector(text: str) -> list[float]:
+    """The model's features of ``text``, in ``FEATURE_NAMES`` order (rates per word or
+    per sentence, so long and short texts compare)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    n = max(1, len(words))
+    lowered = text.lower()
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    vector = [counts.get(w, 0) / n for w in FUNCTION_WORDS]
+    vector += [len(p.findall(lowered)) / n for p in _CALQUE_PATTERNS]
+    vector += [text.count(c) / n for c in PUNCTUATION]
+    if len(words) >= 100:
+        windows = [len(set(words[i:i + 100])) / 100 for i in range(0, len(words) - 99, 50)]
+        variety = sum(windows) / len(windows)
+    else:
+        variety = len(set(words)) / n
+    from .transform import llm_marker_hits
+
+    vector += [variety, sum(map(len, words)) / n, text.count("  ") / n,
+               sum("'" in w for w in words) / n, len(llm_marker_hits(text)) / n]
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()] or [""]
+    lengths = [len(s.split()) for s in sentences]
+    mean = sum(lengths) / len(lengths)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in lengths) / len(lengths))
+    vector += [mean, sd, sum(x > 35 for x in lengths) / len(lengths)]
+    opened = [s.lower() for s in sentences]
+    vector += [sum(s.startswith(o) for s in opened) / len(opened) for o in SENTENCE_OPENINGS]
+    return vector
+
+
+@dataclass(frozen=True)
+class StyleModel:
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    trained_on: str = ""
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.features), len(self.mean), len(self.scale), len(self.weights)}
+        if len(sizes) != 1:
+            raise ValueError(f"style model parts differ in length: {sorted(sizes)}")
+        if tuple(self.features) != tuple(FEATURE_NAMES):
+            raise ValueError("style model was trained on other features; retrain it with "
+                             "its script in scripts/")
+
+    def contributions(self, vector: list[float]) -> list[float]:
+        return [w * (x - m) / s for w, x, m, s in
+                zip(self.weights, vector, self.mean, self.scale, strict=True)]
+
+    def score(self, vector: list[float]) -> float:
+        z = self.bias + sum(self.contributions(vector))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_json(self) -> dict[str, object]:
+        return {"features": list(self.features), "mean": list(self.mean),
+                "scale": list(self.scale), "weights": list(self.weights), "bias": self.bias,
+                "trained_on": self.trained_on}
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> StyleModel:
+    """A shipped model, ``data/<name>.json``."""
+    raw = json.loads(resources.files("newstrace").joinpath(f"data/{name}.json").read_text())
+    return StyleModel(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]),
+                      tuple(raw["weights"]), float(raw["bias"]), raw.get("trained_on", ""))
+
+
+def calque_hits(sentence: str) -> list[str]:
+    lowered = sentence.lower()
+    return [c for c, p in zip(CALQUES, _CALQUE_PATTERNS, strict=True) if p.search(lowered)]
+
+
+def sentences_with_offsets(text: str) -> list[tuple[int, str]]:
+    out, cursor = [], 0
+    for part in _SENTENCE_END.split(text):
+        start = text.find(part, cursor)
+        if part.strip():
+            out.append((start, part))
+        cursor = start + len(part)
+    return out
+
+
+def llm_style_score(text: str) -> float:
+    """Probability-like score in [0, 1] that ``text`` was written (or rewritten) by a
+    language model, from ``data/llm_style.json`` (scripts/train_llm_style.py)."""
+    return load_model("llm_style").score(style_vector(text))
