@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from newstrace.align import align_semantic, align_texts, coverage, units_of
+from newstrace.align import Units, align_semantic, align_texts, coverage, units_of
 from newstrace.copies import excerpt, reorder, spin
 
 from .conftest import DEMO
@@ -97,3 +98,33 @@ def test_units_cover_text_in_order(tmp_path: Path) -> None:
     starts = [s for s, _ in units.spans]
     assert starts == sorted(starts)
     assert all(tokens for tokens in units.tokens)
+
+
+def _units_of_sentences(n: int, width: int = 80) -> tuple[str, Units]:
+    text = " ".join("x" * (width - 1) for _ in range(n))
+    spans = [(i * width, i * width + width - 1) for i in range(n)]
+    return text, Units(spans, [["w"]] * n, len(text))
+
+
+def _vectors_with(similarity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Source vectors are the identity; target vector j is column j, so S @ T.T == similarity.
+    return np.eye(similarity.shape[0]), similarity.T.copy()
+
+
+def test_align_rewrite_needs_one_monotone_chain() -> None:
+    from newstrace.align import align_rewrite, monotone_chain
+
+    n = 6
+    reworded = np.full((n, n), 0.2) + np.eye(n) * 0.42  # every sentence reworded, in order
+    text, units = _units_of_sentences(n)
+    assert monotone_chain(reworded, 0.5) == [(i, i) for i in range(n)]
+    passages = align_rewrite(text, text, units, units, *_vectors_with(reworded), min_chars=60)
+    assert len(passages) == 1 and passages[0].kind == "rewrite"
+    assert passages[0].source == (0, len(text)) and passages[0].target == (0, len(text))
+    # The same matches out of order (a shared topic, not a rewrite) give no chain long enough.
+    shuffled = reworded[:, [3, 0, 5, 1, 4, 2]]
+    assert len(monotone_chain(shuffled, 0.5)) < 0.6 * n
+    assert align_rewrite(text, text, units, units, *_vectors_with(shuffled), min_chars=60) == []
+    # Matching in order, but only loosely (mean cosine under the floor): no passage.
+    loose = np.full((n, n), 0.2) + np.eye(n) * 0.32
+    assert align_rewrite(text, text, units, units, *_vectors_with(loose), min_chars=60) == []

@@ -77,3 +77,37 @@ def test_translation_is_linked_across_languages_and_labelled() -> None:
     for passage in link.passages:
         assert ja.text[slice(*passage.source)].strip()
         assert en.text[slice(*passage.target)].strip()
+
+
+SOURCE_STORY = (
+    "Firefighters in Dunmore spent Sunday night battling a blaze at the old textile mill on "
+    "River Street. The fire started shortly after nine in the evening in a storage room on "
+    "the ground floor. Nobody was inside the building, which has stood empty since 2011. "
+    "Crews from three neighbouring towns helped keep the flames away from nearby homes. "
+    "Investigators will examine the site on Tuesday to find out how the fire began.")
+REWORDED_STORY = (
+    "On Sunday evening, emergency crews in Dunmore fought a large fire that broke out at the "
+    "abandoned River Street textile factory. According to officials, the flames first "
+    "appeared around 9 p.m. in a ground-level storeroom. The building, vacant for more than a "
+    "decade, was unoccupied at the time. Firefighters from three surrounding communities "
+    "worked together to protect the houses close by. Experts are set to inspect the ruins on "
+    "Tuesday in an effort to determine the cause of the blaze.")
+OTHER_STORY = (
+    "The Dunmore town council voted on Monday to turn the riverside warehouse district into "
+    "a public park. The plan includes a cycling path, a playground and a small concert stage. "
+    "Residents who spoke at the meeting mostly welcomed the idea but asked about parking. "
+    "Work could begin next spring if the regional government approves the funding. "
+    "The mayor said the park would bring families back to the river.")
+
+
+def test_sentence_by_sentence_rewrite_is_linked_and_unrelated_text_is_not() -> None:
+    options = Options(progress=False, semantic=True, min_passage_chars=60)
+    source = build_document(RawRecord("s", "t", "s", {"text": SOURCE_STORY}), options)
+    rewrite = build_document(RawRecord("r", "t", "r", {"text": REWORDED_STORY}), options)
+    other = build_document(RawRecord("o", "t", "o", {"text": OTHER_STORY}), options)
+    link = verify_pair(source, rewrite, options, semantic=True)
+    assert link is not None and link.method == "semantic"
+    assert {p.kind for p in link.passages} <= {"copy", "rewrite"}
+    assert "paraphrase" in {t["label"] for t in link.transformation}
+    assert verify_pair(source, other, options, semantic=True) is None
+    assert verify_pair(rewrite, other, options, semantic=True) is None
