@@ -4,7 +4,9 @@
 
 1. MixSet: each LLM output against its human text: linked (derived from it) and labelled
    ``paraphrase`` or ``llm_rewrite``; accuracy per operation (target >= 0.90 on rewrite and
-   polish_sentence).
+   polish_sentence). Direction of reworded pairs uses the LLM-style model, which was
+   fitted on MixSet (scripts/train_llm_style.py prints its held-out AUROC), so the
+   "derived" share here is not a held-out figure.
 2. BASIL: share of the 300 human-written articles that the source-blind signals flag as
    ``spun``, ``machine_translation`` or ``llm_rewrite`` (target < 3%).
 3. PAN13 obfuscation agreement is printed by benchmarks/pan.py (target >= 95%).
