@@ -26,7 +26,7 @@ from sklearn.preprocessing import StandardScaler
 
 from newstrace.ingest import RawRecord, build_document
 from newstrace.options import Options
-from newstrace.style import FEATURE_NAMES, style_vector
+from newstrace.style import StyleModel, style_vector
 
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 OPERATIONS = ("rewrite", "polish_sentence", "polish_token", "complete")
@@ -108,16 +108,9 @@ def main() -> int:
         unseen = roc_auc_score(sy, fitted.predict_proba(sx)[:, 1])
         print(f"SheepDog (not fitted on; used to choose C): articles vs LLM restylings AUROC {unseen:.3f}")
         note = f"; SheepDog AUROC {unseen:.3f}"
-    scaler, logistic = fitted.steps[0][1], fitted.steps[1][1]
-    payload = {
-        "features": list(FEATURE_NAMES),
-        "mean": [round(float(v), 6) for v in scaler.mean_],
-        "scale": [round(float(v), 6) if v > 0 else 1.0 for v in scaler.scale_],
-        "weights": [round(float(v), 6) for v in logistic.coef_[0]],
-        "bias": round(float(logistic.intercept_[0]), 6),
-        "trained_on": f"MixSet human vs GPT-4/Llama 2 {'/'.join(OPERATIONS)}, C={REGULARISATION_C}; "
-                      f"grouped 5-fold AUROC {cv:.3f}{note}",
-    }
+    trained_on = (f"MixSet human vs GPT-4/Llama 2 {'/'.join(OPERATIONS)}, C={REGULARISATION_C}; "
+                  f"grouped 5-fold AUROC {cv:.3f}{note}")
+    payload = StyleModel.from_fitted(fitted, trained_on).to_json()
     if not args.dry_run:
         OUT.write_text(json.dumps(payload, indent=1) + "\n")
         print(f"wrote {OUT}")

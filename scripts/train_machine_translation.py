@@ -25,7 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from newstrace.evaluate import read_wmt
 from newstrace.ingest import RawRecord, build_document
 from newstrace.options import Options
-from newstrace.style import FEATURE_NAMES, style_vector
+from newstrace.style import StyleModel, style_vector
 from newstrace.translation import MACHINE_TRANSLATION_THRESHOLD
 
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
@@ -79,16 +79,9 @@ def main() -> int:
           f"machine flagged {(scores[y == 1] >= cut).mean():.3f}, "
           f"human flagged {(scores[y == 0] >= cut).mean():.3f}")
     fitted = model().fit(x, y)
-    scaler, logistic = fitted.steps[0][1], fitted.steps[1][1]
-    payload = {
-        "features": list(FEATURE_NAMES),
-        "mean": [round(float(v), 6) for v in scaler.mean_],
-        "scale": [round(float(v), 6) if v > 0 else 1.0 for v in scaler.scale_],
-        "weights": [round(float(v), 6) for v in logistic.coef_[0]],
-        "bias": round(float(logistic.intercept_[0]), 6),
-        "trained_on": f"WMT21 ja-en human reference vs 16 systems, C={REGULARISATION_C}; "
-                      f"grouped 5-fold AUROC {roc_auc_score(y, scores):.3f}",
-    }
+    trained_on = (f"WMT21 ja-en human reference vs 16 systems, C={REGULARISATION_C}; "
+                  f"grouped 5-fold AUROC {roc_auc_score(y, scores):.3f}")
+    payload = StyleModel.from_fitted(fitted, trained_on).to_json()
     if not args.dry_run:
         OUT.write_text(json.dumps(payload, indent=1) + "\n")
         print(f"wrote {OUT}")

@@ -111,13 +111,28 @@ class StyleModel:
                 "scale": list(self.scale), "weights": list(self.weights), "bias": self.bias,
                 "trained_on": self.trained_on}
 
+    @classmethod
+    def from_json(cls, raw: dict) -> StyleModel:  # type: ignore[type-arg]
+        return cls(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]),
+                   tuple(raw["weights"]), float(raw["bias"]), raw.get("trained_on", ""))
+
+    @classmethod
+    def from_fitted(cls, pipeline, trained_on: str) -> StyleModel:  # type: ignore[no-untyped-def]
+        """From a fitted scikit-learn ``StandardScaler`` + ``LogisticRegression`` pipeline
+        (the training scripts'), rounded for a compact JSON file."""
+        scaler, logistic = pipeline.steps[0][1], pipeline.steps[1][1]
+        return cls(tuple(FEATURE_NAMES),
+                   tuple(round(float(v), 6) for v in scaler.mean_),
+                   tuple(round(float(v), 6) if v > 0 else 1.0 for v in scaler.scale_),
+                   tuple(round(float(v), 6) for v in logistic.coef_[0]),
+                   round(float(logistic.intercept_[0]), 6), trained_on)
+
 
 @lru_cache(maxsize=4)
 def load_model(name: str) -> StyleModel:
     """A shipped model, ``data/<name>.json``."""
     raw = json.loads(resources.files("newstrace").joinpath(f"data/{name}.json").read_text())
-    return StyleModel(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]),
-                      tuple(raw["weights"]), float(raw["bias"]), raw.get("trained_on", ""))
+    return StyleModel.from_json(raw)
 
 
 def calque_hits(sentence: str) -> list[str]:
