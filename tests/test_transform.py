@@ -88,3 +88,36 @@ def test_parallel_verification_matches_in_process(tmp_path, monkeypatch) -> None
             newstrace.analyze(store, Options(progress=False, semantic=False, workers=workers))
             results.append(newstrace.export_data(store)["links"])
     assert results[0] == results[1] and len(results[0]) == 3
+
+
+def test_pan_obfuscation_names_verbatim_and_spun_passages() -> None:
+    from newstrace.align import align_texts
+    from newstrace.transform import pan_obfuscations
+
+    source = body("bridge.txt")
+    filler = "A note on the weekend weather and the allotment gardens pads this page. " * 5
+    for copy, expected in ((source[:900], "none"),
+                           (spin(source[:900], rate=0.8, seed=5, debris=0.0), "random")):
+        target = filler + copy + filler
+        passages = align_texts(source, target, min_chars=150)
+        assert passages
+        assert pan_obfuscations(passages, source, target) == [expected] * len(passages)
+
+
+def test_softmax_model_checks_its_features() -> None:
+    from newstrace.style import load_softmax_model
+    from newstrace.transform import OBFUSCATION_FEATURES
+
+    model = load_softmax_model("pan_obfuscation")
+    assert set(model.classes) == {"none", "random", "translation", "summary"}
+    probabilities = model.require(OBFUSCATION_FEATURES).probabilities(list(model.mean))
+    assert abs(sum(probabilities.values()) - 1) < 1e-9
+    with pytest.raises(ValueError, match="other features"):
+        model.require(OBFUSCATION_FEATURES[:-1])
+
+
+def test_substitutions_say_how_rare_the_new_word_is() -> None:
+    rows, _ = substitutions("He did not want to face the press.",
+                            "He did not want to countenance the press.")
+    assert [(r["source"], r["copy"]) for r in rows] == [("face", "countenance")]
+    assert rows[0]["copy_zipf"] < rows[0]["source_zipf"] - 1

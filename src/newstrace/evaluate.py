@@ -99,10 +99,10 @@ def read_features(path: Path, names: Iterable[str] = ("plagiarism", "detected-pl
 def detect_pair(susp_text: str, src_text: str, min_chars: int = 150) -> list[tuple[Passage, str]]:
     """Detections in a suspicious text reusing a source text, each with PAN's obfuscation
     name guessed from the passage."""
-    from .transform import pan_obfuscation
+    from .transform import pan_obfuscations
 
     passages = align_texts(src_text, susp_text, min_chars=min_chars)
-    return [(p, pan_obfuscation(p, src_text, susp_text)) for p in passages]
+    return list(zip(passages, pan_obfuscations(passages, src_text, susp_text), strict=True))
 
 
 def _detect_job(job: tuple[str, str, str, str, str, int]) -> tuple[str, int]:

@@ -128,11 +128,80 @@ class StyleModel:
                    round(float(logistic.intercept_[0]), 6), trained_on)
 
 
+@dataclass(frozen=True)
+class SoftmaxModel:
+    """A standardised multinomial logistic model over named features: one weight row and
+    bias per class. Used where a text pair (not a text's style) is classified."""
+
+    features: tuple[str, ...]
+    classes: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[tuple[float, ...], ...]
+    bias: tuple[float, ...]
+    trained_on: str = ""
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.features), len(self.mean), len(self.scale), *map(len, self.weights)}
+        if len(sizes) != 1 or len({len(self.weights), len(self.classes), len(self.bias)}) != 1:
+            raise ValueError("softmax model parts differ in length")
+
+    def require(self, features: tuple[str, ...] | list[str]) -> SoftmaxModel:
+        if tuple(features) != self.features:
+            raise ValueError("model was trained on other features; retrain it with its "
+                             "script in scripts/")
+        return self
+
+    def probabilities(self, vector: list[float]) -> dict[str, float]:
+        z = [(x - m) / s for x, m, s in zip(vector, self.mean, self.scale, strict=True)]
+        logits = [b + sum(w * v for w, v in zip(row, z, strict=True))
+                  for row, b in zip(self.weights, self.bias, strict=True)]
+        top = max(logits)
+        exp = [math.exp(v - top) for v in logits]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+    def predict(self, vector: list[float]) -> str:
+        probabilities = self.probabilities(vector)
+        return max(probabilities, key=probabilities.__getitem__)
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": "softmax", "features": list(self.features), "classes": list(self.classes),
+                "mean": list(self.mean), "scale": list(self.scale),
+                "weights": [list(r) for r in self.weights], "bias": list(self.bias),
+                "trained_on": self.trained_on}
+
+    @classmethod
+    def from_json(cls, raw: dict) -> SoftmaxModel:  # type: ignore[type-arg]
+        return cls(tuple(raw["features"]), tuple(raw["classes"]), tuple(raw["mean"]),
+                   tuple(raw["scale"]), tuple(tuple(r) for r in raw["weights"]),
+                   tuple(raw["bias"]), raw.get("trained_on", ""))
+
+    @classmethod
+    def from_fitted(cls, pipeline, features: list[str], trained_on: str) -> SoftmaxModel:  # type: ignore[no-untyped-def]
+        """From a fitted ``StandardScaler`` + multinomial ``LogisticRegression`` pipeline."""
+        scaler, logistic = pipeline.steps[0][1], pipeline.steps[1][1]
+        return cls(tuple(features), tuple(str(c) for c in logistic.classes_),
+                   tuple(round(float(v), 6) for v in scaler.mean_),
+                   tuple(round(float(v), 6) if v > 0 else 1.0 for v in scaler.scale_),
+                   tuple(tuple(round(float(v), 6) for v in row) for row in logistic.coef_),
+                   tuple(round(float(v), 6) for v in logistic.intercept_), trained_on)
+
+
+def _model_json(name: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(resources.files("newstrace").joinpath(f"data/{name}.json").read_text())
+
+
 @lru_cache(maxsize=4)
 def load_model(name: str) -> StyleModel:
-    """A shipped model, ``data/<name>.json``."""
-    raw = json.loads(resources.files("newstrace").joinpath(f"data/{name}.json").read_text())
-    return StyleModel.from_json(raw)
+    """A shipped style model, ``data/<name>.json``."""
+    return StyleModel.from_json(_model_json(name))
+
+
+@lru_cache(maxsize=4)
+def load_softmax_model(name: str) -> SoftmaxModel:
+    """A shipped multinomial model, ``data/<name>.json``."""
+    return SoftmaxModel.from_json(_model_json(name))
 
 
 def calque_hits(sentence: str) -> list[str]:

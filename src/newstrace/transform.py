@@ -1,7 +1,7 @@
 """Transform: how a copy was made from its source, with evidence.
 
-``passage_features`` measures an aligned passage pair; ``pan_obfuscation`` names its
-obfuscation in PAN's words (none, random, translation, summary).
+``passage_features`` measures an aligned passage pair; ``pan_obfuscations`` names each
+detected passage's obfuscation in PAN's words (none, random, translation, summary).
 """
 
 from __future__ import annotations
@@ -47,19 +47,26 @@ def passage_features(source_text: str, target_text: str) -> PassageFeatures:
     return PassageFeatures(ratio, jaccard, share, len(source_text) / max(1, len(target_text)))
 
 
-#: A passage whose word bigrams all occur in the source is unobfuscated (PAN13 train: the
-#: 5th percentile of no-obfuscation detections is 1.0; of random 0.31, translation 0.14).
+#: A passage whose word bigrams nearly all occur in the source is a verbatim copy (PAN13
+#: train: the 5th percentile of no-obfuscation detections is 1.0; of random 0.31,
+#: translation 0.14). Used by the link labels.
 VERBATIM_BIGRAM_SHARE = 0.95
-#: Logistic model telling PAN's "random" obfuscation (word shuffles, insertions, deletions,
-#: synonym swaps) from round-trip "translation", over ``_obfuscation_vector`` features
-#: standardised by the means and deviations below. Fitted on 460 detected cases of a
-#: PAN13 train sample; 5-fold cross-validated accuracy 0.77 (benchmarks/pan.py reports the
-#: full-corpus agreement). Random edits keep surface word forms and break word order;
-#: translations re-inflect words and keep order.
-_RANDOM_MODEL_BIAS = -0.118
-_RANDOM_MODEL_WEIGHTS = (-1.183, 0.88, 0.459, 0.203, 0.021, 0.768, 0.017, 0.176)
-_RANDOM_MODEL_MEAN = (0.6513, 0.5859, 0.4665, 1.3528, 0.6482, 0.9825, -0.0047, 0.2081)
-_RANDOM_MODEL_SCALE = (0.1656, 0.1815, 0.1621, 0.6741, 0.1883, 0.0706, 0.0491, 0.1381)
+#: Rare words (wordfreq Zipf frequency below this: under one per million words): the
+#: synonyms a thesaurus-driven spinner picks ("countenance" for "face").
+RARE_ZIPF = 3.0
+
+PASSAGE_FEATURES = (
+    "char_ratio", "word_jaccard", "bigram_share", "log_length_ratio", "order_kept",
+    "surface_kept", "stopword_shift", "new_stems", "summary_kind", "new_word_zipf",
+    "new_word_rare", "swap_zipf_shift", "equal_words", "swapped_words", "log_word_ratio",
+    "swap_length_shift", "midsentence_capitals_shift", "lowercase_openings_shift",
+    "log_sentence_ratio", "punctuation_kept", "unknown_words")
+OBFUSCATION_FEATURES = (
+    PASSAGE_FEATURES + tuple(f"pair_{n}" for n in PASSAGE_FEATURES)
+    + ("pair_log_passages",))
+_TITLED = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_MARKS = frozenset(",.;:!?()\"'-")
 
 
 def _longest_increasing(sequence: list[int]) -> int:
@@ -73,8 +80,27 @@ def _longest_increasing(sequence: list[int]) -> int:
     return len(tails)
 
 
-def _obfuscation_vector(source: str, target: str, features: PassageFeatures) -> list[float]:
-    s_words, t_words = words(source), words(target)
+def zipf(word: str) -> float:
+    """How common an English word is: wordfreq's Zipf scale (log10 per billion words;
+    "the" is 7.7, "face" 5.5, "cittern" 1.1; 0 for unknown words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def _midsentence_capitals(text: str) -> float:
+    tokens = _TITLED.findall(text)
+    hits = sum(1 for a, b in zip(tokens, tokens[1:], strict=False)
+               if b[:1].isupper() and not a.endswith((".", "!", "?", ":")))
+    return hits / max(1, len(tokens))
+
+
+def _lowercase_openings(text: str) -> float:
+    sentences = _SENTENCE_END.split(text.strip())[1:]
+    return sum(1 for x in sentences if x[:1].islower()) / max(1, len(sentences))
+
+
+def _order_and_vocabulary(s_words: list[str], t_words: list[str]) -> list[float]:
     first: dict[str, int] = {}
     for i, w in enumerate(s_words):
         first.setdefault(w, i)
@@ -87,30 +113,87 @@ def _obfuscation_vector(source: str, target: str, features: PassageFeatures) -> 
     stop_t = sum(w in STOPWORDS for w in t_words) / max(1, len(t_words))
     stop_s = sum(w in STOPWORDS for w in s_words) / max(1, len(s_words))
     new = len(t_stems - s_stems) / max(1, len(t_stems))
-    return [features.char_ratio / 100, features.word_jaccard, features.bigram_share,
-            min(features.length_ratio, 4.0), order, surface, stop_t - stop_s, new]
+    return [order, surface, stop_t - stop_s, new]
 
 
-def random_edit_probability(source: str, target: str) -> float:
-    """Probability that ``target`` is ``source`` after random word edits rather than a
-    round-trip translation (PAN's two reworded obfuscations)."""
-    features = passage_features(source, target)
-    vector = _obfuscation_vector(source, target, features)
-    z = _RANDOM_MODEL_BIAS + sum(
-        w * (x - m) / s for w, x, m, s in
-        zip(_RANDOM_MODEL_WEIGHTS, vector, _RANDOM_MODEL_MEAN, _RANDOM_MODEL_SCALE, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+def _edits(s_words: list[str], t_words: list[str]) -> list[float]:
+    """How the word sequence changed: kept in place, swapped one for one (with how much
+    rarer and longer the new word is), and how common the copy's new words are."""
+    from rapidfuzz.distance import Levenshtein
+
+    equal = swapped = 0
+    zipf_shift: list[float] = []
+    length_shift: list[int] = []
+    for op in Levenshtein.opcodes(s_words, t_words):
+        n = op.dest_end - op.dest_start
+        if op.tag == "equal":
+            equal += n
+        elif op.tag == "replace" and op.src_end - op.src_start == n:
+            swapped += n
+            for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
+                zipf_shift.append(zipf(t_words[j]) - zipf(s_words[i]))
+                length_shift.append(len(t_words[j]) - len(s_words[i]))
+    source_vocabulary = set(s_words)
+    new_zipf = [zipf(w) for w in t_words if w not in source_vocabulary and w.isalpha()]
+    n = max(1, len(t_words))
+    return [sum(new_zipf) / len(new_zipf) if new_zipf else 5.0,
+            sum(z < RARE_ZIPF for z in new_zipf) / len(new_zipf) if new_zipf else 0.0,
+            sum(zipf_shift) / len(zipf_shift) if zipf_shift else 0.0,
+            equal / n, swapped / n, math.log(n / max(1, len(s_words))),
+            sum(length_shift) / len(length_shift) if length_shift else 0.0]
 
 
-def pan_obfuscation(passage: Passage, source_text: str, target_text: str) -> str:
-    """PAN's name for how a detected passage was obfuscated."""
-    if passage.kind == "summary":
-        return "summary"
-    source = source_text[slice(*passage.source)]
-    target = target_text[slice(*passage.target)]
-    if passage_features(source, target).bigram_share >= VERBATIM_BIGRAM_SHARE:
-        return "none"
-    return "random" if random_edit_probability(source, target) >= 0.5 else "translation"
+def passage_vector(passage: Passage, source: str, target: str) -> list[float]:
+    """``PASSAGE_FEATURES`` of an aligned passage pair (its source and target text)."""
+    f = passage_features(source, target)
+    s_words, t_words = words(source), words(target)
+    return ([f.char_ratio / 100, f.word_jaccard, f.bigram_share,
+             math.log(max(0.05, min(f.length_ratio, 20.0)))]
+            + _order_and_vocabulary(s_words, t_words) + [float(passage.kind == "summary")]
+            + _edits(s_words, t_words)
+            + [_midsentence_capitals(target) - _midsentence_capitals(source),
+               _lowercase_openings(target) - _lowercase_openings(source)]
+            + _sentences_and_punctuation(source, target)
+            + [sum(zipf(w) == 0 for w in t_words if w.isalpha()) / max(1, len(t_words))])
+
+
+def _sentences_and_punctuation(source: str, target: str) -> list[float]:
+    """Sentence count ratio and the share of the source's punctuation sequence the copy
+    keeps in order: word-level edits keep both, a translation rebuilds sentences."""
+    from rapidfuzz.distance import Indel
+
+    s_sentences = len(_SENTENCE_END.split(source.strip()))
+    t_sentences = len(_SENTENCE_END.split(target.strip()))
+    s_marks = "".join(c for c in source if c in _MARKS)
+    t_marks = "".join(c for c in target if c in _MARKS)
+    kept = Indel.normalized_similarity(s_marks, t_marks) if s_marks or t_marks else 1.0
+    return [math.log(t_sentences / s_sentences), kept]
+
+
+def obfuscation_vectors(passages: list[Passage], source_text: str,
+                        target_text: str) -> list[list[float]]:
+    """``OBFUSCATION_FEATURES`` of each passage: its own, then the pair's (length-weighted
+    means over all its passages and their number), because a copier treats a whole
+    document one way."""
+    own = [passage_vector(p, source_text[slice(*p.source)], target_text[slice(*p.target)])
+           for p in passages]
+    if not own:
+        return []
+    weights = [max(1, p.target[1] - p.target[0]) for p in passages]
+    total = sum(weights)
+    pair = [sum(v[k] * w for v, w in zip(own, weights, strict=True)) / total
+            for k in range(len(PASSAGE_FEATURES))]
+    pair.append(math.log(len(passages)))
+    return [v + pair for v in own]
+
+
+def pan_obfuscations(passages: list[Passage], source_text: str, target_text: str) -> list[str]:
+    """PAN's name (none, random, translation, summary) for how each detected passage was
+    obfuscated, from ``data/pan_obfuscation.json`` (scripts/train_pan_obfuscation.py)."""
+    from .style import load_softmax_model
+
+    model = load_softmax_model("pan_obfuscation").require(OBFUSCATION_FEATURES)
+    return [model.predict(v) for v in obfuscation_vectors(passages, source_text, target_text)]
 
 
 # ----------------------------------------------------------------------------- link labels
@@ -141,7 +224,8 @@ def _label(name: str, score: float, **evidence: object) -> dict[str, object]:
 
 def substitutions(source: str, target: str, limit: int = 50) -> tuple[list[dict[str, str]], int]:
     """One-for-one word swaps between aligned texts (``source word -> copy word``), as an
-    article spinner makes them, and the number of source words compared."""
+    article spinner makes them, and the number of source words compared. Each swap carries
+    both words' Zipf frequency (see ``zipf``): a spinner's choice is often far rarer."""
     from rapidfuzz.distance import Levenshtein
 
     s_words, t_words = _WORDS_WITH_CASE.findall(source), _WORDS_WITH_CASE.findall(target)
@@ -151,7 +235,9 @@ def substitutions(source: str, target: str, limit: int = 50) -> tuple[list[dict[
             for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
                 table.append({"source": s_words[i], "copy": t_words[j],
                               "kind": "name" if s_words[i][:1].isupper() and i and
-                              not s_words[i - 1].endswith(".") else "word"})
+                              not s_words[i - 1].endswith(".") else "word",
+                              "source_zipf": zipf(s_words[i].lower()),
+                              "copy_zipf": zipf(t_words[j].lower())})
     return table[:limit] if limit else table, len(s_words)
 
 
