@@ -31,6 +31,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--min-chars", type=int, default=150)
     args = parser.parse_args()
     if not (args.data / "pairs").exists():
         print(f"PAN13 data not found at {args.data} (set NEWSTRACE_EVAL_DATA)", file=sys.stderr)
@@ -39,7 +40,7 @@ def main() -> int:
         out = Path(tmp) / "out"
         start = time.perf_counter()
         n = pan_detect(args.data / "pairs", args.data / "src", args.data / "susp", out,
-                       workers=args.workers, progress=False)
+                       workers=args.workers, min_chars=args.min_chars, progress=False)
         elapsed = time.perf_counter() - start
         peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024

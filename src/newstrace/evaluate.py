@@ -96,13 +96,43 @@ def read_features(path: Path, names: Iterable[str] = ("plagiarism", "detected-pl
 
 
 # ----------------------------------------------------------------------------- detection
+#: Share of a pair's detected characters the obfuscation model must call "summary" for
+#: the pair to be read as one summary of the whole source document (PAN's summary cases
+#: all are: source offset 0, the document's full length, on PAN13 train).
+SUMMARY_PAIR_SHARE = 0.5
+#: A passage whose obfuscation differs from the rest of its pair's (by detected length)
+#: is kept only this similar (tf-isf cosine): a copier treats a document one way, and a
+#: weak odd one out is mostly two documents on one topic sharing boilerplate. On PAN13
+#: train this raised precision 0.915 -> 0.926 for recall 0.883 -> 0.881; dropping every
+#: odd one out cost more recall (0.877).
+OFF_PAIR_MIN_SIMILARITY = 0.6
+
+
 def detect_pair(susp_text: str, src_text: str, min_chars: int = 150) -> list[tuple[Passage, str]]:
     """Detections in a suspicious text reusing a source text, each with PAN's obfuscation
-    name guessed from the passage."""
+    name guessed from the passage. A pair read as a summary gives one detection: the
+    summary's extent in the suspicious text against the whole source document."""
     from .transform import pan_obfuscations
 
     passages = align_texts(src_text, susp_text, min_chars=min_chars)
-    return list(zip(passages, pan_obfuscations(passages, src_text, susp_text), strict=True))
+    names = pan_obfuscations(passages, src_text, susp_text)
+    summarised = sum(p.target[1] - p.target[0] for p, n in zip(passages, names, strict=True)
+                     if n == "summary")
+    detected = sum(p.target[1] - p.target[0] for p in passages)
+    if passages and summarised >= SUMMARY_PAIR_SHARE * detected:
+        target = (min(p.target[0] for p in passages), max(p.target[1] for p in passages))
+        similarity = max(p.similarity for p in passages)
+        return [(Passage((0, len(src_text)), target, similarity, "summary"), "summary")]
+    pair_name = _pair_obfuscation(passages, names)
+    return [(p, n) for p, n in zip(passages, names, strict=True)
+            if n == pair_name or p.similarity >= OFF_PAIR_MIN_SIMILARITY]
+
+
+def _pair_obfuscation(passages: list[Passage], names: list[str]) -> str:
+    weight: dict[str, int] = {}
+    for p, n in zip(passages, names, strict=True):
+        weight[n] = weight.get(n, 0) + p.target[1] - p.target[0]
+    return max(weight, key=weight.__getitem__) if weight else ""
 
 
 def _detect_job(job: tuple[str, str, str, str, str, int]) -> tuple[str, int]:
