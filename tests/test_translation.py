@@ -6,11 +6,12 @@ from newstrace.candidates import verify_pair
 from newstrace.ingest import RawRecord, build_document
 from newstrace.normalize import content_tokens
 from newstrace.options import Options
-from newstrace.style import FEATURE_NAMES, style_vector
+from newstrace.style import FEATURE_NAMES, SOURCE_FEATURE_NAMES
 from newstrace.translation import (
     machine_translation_evidence,
     machine_translation_model,
     machine_translation_score,
+    translation_vector,
 )
 
 LITERAL = (
@@ -27,14 +28,16 @@ NATURAL = (
     "likely if the cold snap persists.")
 
 
-def test_style_vector_matches_the_shipped_model() -> None:
+def test_translation_vector_matches_the_shipped_model() -> None:
     model = machine_translation_model()
-    assert len(style_vector(NATURAL)) == len(FEATURE_NAMES) == len(model.weights)
+    assert model.needs_source
+    assert len(translation_vector(NATURAL, JAPANESE)) == len(model.weights) == (
+        len(FEATURE_NAMES) + len(SOURCE_FEATURE_NAMES))
 
 
 def test_literal_translation_scores_above_natural_prose() -> None:
-    assert machine_translation_score(LITERAL) > machine_translation_score(NATURAL)
-    evidence = machine_translation_evidence(LITERAL)
+    assert machine_translation_score(LITERAL, JAPANESE) > machine_translation_score(NATURAL, JAPANESE)
+    evidence = machine_translation_evidence(LITERAL, JAPANESE)
     flagged = evidence["flagged_passages"]
     assert flagged and all(LITERAL[slice(*f["span"])].strip() for f in flagged)
     assert any("regarding" in f["phrases"] for f in flagged)

@@ -98,7 +98,8 @@ def orient(a: Document, b: Document, passages: list[Passage]
             from .translation import MACHINE_TRANSLATION_THRESHOLD, machine_translation_score
 
             english_is_b = b.language == "en"
-            machine = machine_translation_score((b if english_is_b else a).text)
+            english, other = (b, a) if english_is_b else (a, b)
+            machine = machine_translation_score(english.text, other.text)
             if machine >= MACHINE_TRANSLATION_THRESHOLD:
                 evidence.update(by="machine_translation_style", machine_translation_score=round(machine, 3))
                 return (*(forward if english_is_b else backward), evidence)
