@@ -8,7 +8,7 @@ import pytest
 import newstrace
 from newstrace import Options
 from newstrace.copies import excerpt, spin
-from newstrace.lineage import Edge, closest_parents, origins
+from newstrace.lineage import Edge, closest_parents, consistent_reversals, origins
 from newstrace.stories import adjusted_rand_index
 
 from .conftest import DEMO
@@ -38,6 +38,28 @@ def test_compilation_has_two_parents() -> None:
 
 def test_origins_are_members_without_parent() -> None:
     assert origins(["A", "B", "C", "D"], [("A", "B"), ("B", "C")]) == ["A", "D"]
+
+
+def test_weak_directions_are_made_consistent_around_the_source() -> None:
+    # The source beat three restylings on style; coverage put the fourth upstream of it.
+    votes = [("src", "r1", "llm_style"), ("src", "r3", "llm_style"), ("src", "r4", "llm_style"),
+             ("r2", "src", "coverage"), ("r1", "r2", "llm_style"), ("r3", "r4", "cuts")]
+    assert consistent_reversals(votes) == {("r2", "src")}
+
+
+def test_a_lone_pair_and_dated_links_keep_their_direction() -> None:
+    assert consistent_reversals([("b", "a", "coverage")]) == set()
+    # A date outweighs two style votes, and is never itself reversed.
+    votes = [("a", "b", "published"), ("b", "c", "llm_style"), ("c", "a", "llm_style")]
+    assert ("a", "b") not in consistent_reversals(votes)
+    assert consistent_reversals(votes) <= {("b", "c"), ("c", "a")}
+
+
+def test_large_groups_are_ordered_too() -> None:
+    chain = [f"d{i:02d}" for i in range(12)]
+    votes = [(a, b, "cuts") for a, b in zip(chain, chain[1:], strict=False)]
+    votes.append((chain[-1], chain[0], "coverage"))  # one weak vote closes a cycle
+    assert consistent_reversals(votes) == {(chain[-1], chain[0])}
 
 
 def test_adjusted_rand_index() -> None:

@@ -128,7 +128,6 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
                 cache: PairCache | None = None) -> Link | None:
     """Align two documents; a ``Link`` oriented source -> copy, or None if nothing is reused."""
     from .lineage import orient
-    from .transform import describe_link
 
     cache = cache or PairCache()
     ua, ub = cache.units_of(a), cache.units_of(b)
@@ -151,6 +150,15 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
     if score < options.min_link_score:
         return None
     source, target, passages, direction = orient(a, b, passages)
+    return described_link(source, target, score, method, passages, direction)
+
+
+def described_link(source: Document, target: Document, score: float, method: str,
+                   passages: list[Passage], direction: dict[str, object]) -> Link:
+    """A link from ``source`` to ``target`` with its transformation labels, claim changes
+    and framing shift (everything that depends on which side is the source)."""
+    from .transform import describe_link
+
     link = Link(source.id, target.id, score, method, passages, evidence={"direction": direction})
     link.transformation = describe_link(source, target, link)
     if source.language == target.language or not (source.language and target.language):
@@ -396,37 +404,45 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
               store.con.execute("SELECT content_hash FROM documents WHERE id = ?", [d]).fetchone()[0]
               for d in finished]
     with store.transaction():
-        if links:
-            store.insert_arrow("links", "source, target, relation, score, method, transformation, "
-                                "evidence, claims, framing, claim_counts, distortion, framing_shift",
-                                pa.table({
-                                    "source": [link.source for link in links],
-                                    "target": [link.target for link in links],
-                                    "relation": ["derived"] * len(links),
-                                    "score": [link.score for link in links],
-                                    "method": [link.method for link in links],
-                                    "transformation": [json.dumps(link.transformation) for link in links],
-                                    "evidence": [json.dumps(link.evidence) for link in links],
-                                    "claims": [json.dumps(link.claims) for link in links],
-                                    "framing": [json.dumps(link.framing) for link in links],
-                                    "claim_counts": [json.dumps(link.claims.get("counts", {})) for link in links],
-                                    "distortion": pa.array([link.claims.get("distortion") for link in links],
-                                                           pa.float64()),
-                                    "framing_shift": [json.dumps(link.framing.get("framing_shift", {}))
-                                                      for link in links],
-                                }))
-            rows = [(link.source, link.target, p) for link in links for p in link.passages]
-            store.insert_arrow(
-                "passages", "source, target, source_start, source_end, target_start, target_end, similarity, method",
-                pa.table({
-                    "source": [r[0] for r in rows], "target": [r[1] for r in rows],
-                    "source_start": [r[2].source[0] for r in rows], "source_end": [r[2].source[1] for r in rows],
-                    "target_start": [r[2].target[0] for r in rows], "target_end": [r[2].target[1] for r in rows],
-                    "similarity": [r[2].similarity for r in rows], "method": [r[2].method for r in rows],
-                }))
+        insert_links(store, links)
         store.con.execute("DELETE FROM analyzed_documents WHERE list_contains(?, doc_id)", [list(finished)])
         store.insert_arrow("analyzed_documents", "doc_id, content_hash",
                             pa.table({"doc_id": list(finished), "content_hash": hashes}))
+
+
+def insert_links(store, links: list[Link]) -> None:  # type: ignore[no-untyped-def]
+    """Write links and their passages (inside the caller's transaction)."""
+    import pyarrow as pa
+
+    if not links:
+        return
+    store.insert_arrow("links", "source, target, relation, score, method, transformation, "
+                        "evidence, claims, framing, claim_counts, distortion, framing_shift",
+                        pa.table({
+                            "source": [link.source for link in links],
+                            "target": [link.target for link in links],
+                            "relation": ["derived"] * len(links),
+                            "score": [link.score for link in links],
+                            "method": [link.method for link in links],
+                            "transformation": [json.dumps(link.transformation) for link in links],
+                            "evidence": [json.dumps(link.evidence) for link in links],
+                            "claims": [json.dumps(link.claims) for link in links],
+                            "framing": [json.dumps(link.framing) for link in links],
+                            "claim_counts": [json.dumps(link.claims.get("counts", {})) for link in links],
+                            "distortion": pa.array([link.claims.get("distortion") for link in links],
+                                                   pa.float64()),
+                            "framing_shift": [json.dumps(link.framing.get("framing_shift", {}))
+                                              for link in links],
+                        }))
+    rows = [(link.source, link.target, p) for link in links for p in link.passages]
+    store.insert_arrow(
+        "passages", "source, target, source_start, source_end, target_start, target_end, similarity, method",
+        pa.table({
+            "source": [r[0] for r in rows], "target": [r[1] for r in rows],
+            "source_start": [r[2].source[0] for r in rows], "source_end": [r[2].source[1] for r in rows],
+            "target_start": [r[2].target[0] for r in rows], "target_end": [r[2].target[1] for r in rows],
+            "similarity": [r[2].similarity for r in rows], "method": [r[2].method for r in rows],
+        }))
 
 
 # ----------------------------------------------------------------------------- trace

@@ -41,11 +41,12 @@ FEATURE_NAMES = (
     [f"word:{w}" for w in FUNCTION_WORDS] + [f"phrase:{c}" for c in CALQUES]
     + [f"punctuation:{c}" for c in PUNCTUATION]
     + ["lexical_variety", "word_length", "double_spaces", "contractions", "llm_markers",
-       "sentence_words", "sentence_words_sd", "long_sentences"]
+       "sentence_words", "sentence_words_sd", "long_sentences", "numbers", "unknown_words"]
     + [f"opening:{o.strip()}" for o in SENTENCE_OPENINGS])
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CALQUE_PATTERNS = tuple(
     re.compile(r"\b" + c + (r"\b" if re.fullmatch(r"[a-z' ]+", c) else "")) for c in CALQUES)
 
@@ -71,6 +72,10 @@ def style_vector(text: str) -> list[float]:
 
     vector += [variety, sum(map(len, words)) / n, text.count("  ") / n,
                sum("'" in w for w in words) / n, len(llm_marker_hits(text)) / n]
+    # Specifics a rewrite smooths away: figures, and names and misspellings no word list has.
+    from .transform import zipf
+
+    vector += [len(_NUMBER.findall(text)) / n, sum(zipf(w) == 0 for w in words) / n]
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()] or [""]
     lengths = [len(s.split()) for s in sentences]
     mean = sum(lengths) / len(lengths)
@@ -242,6 +247,21 @@ def sentences_with_offsets(text: str) -> list[tuple[int, str]]:
             out.append((start, part))
         cursor = start + len(part)
     return out
+
+
+_SPECIFIC_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
+
+
+def specifics_rate(text: str) -> float:
+    """Figures, words no word list knows (names, misspellings), quotation marks and
+    brackets, per token: the specifics a rewrite smooths away."""
+    from .transform import zipf
+
+    tokens = _SPECIFIC_TOKEN.findall(text)
+    figures = sum(t[0].isdigit() for t in tokens)
+    unknown = sum(1 for t in tokens if t[0].isalpha() and zipf(t.lower()) == 0)
+    marks = text.count("(") + text.count('"') + text.count("“")
+    return (figures + unknown + marks) / max(1, len(tokens))
 
 
 def llm_style_score(text: str) -> float:
