@@ -128,3 +128,20 @@ def test_align_rewrite_needs_one_monotone_chain() -> None:
     # Matching in order, but only loosely (mean cosine under the floor): no passage.
     loose = np.full((n, n), 0.2) + np.eye(n) * 0.32
     assert align_rewrite(text, text, units, units, *_vectors_with(loose), min_chars=60) == []
+
+
+def test_one_loosely_similar_sentence_is_not_a_semantic_passage() -> None:
+    import numpy as np
+
+    from newstrace.align import align_semantic, units_of
+
+    source = ("The governor of one state said he would seek changes to a religious freedom law "
+              "that critics said allowed discrimination against gay and lesbian customers.")
+    target = ("Another state's governor urged lawmakers to amend a controversial religious "
+              "freedom bill after criticism that it let businesses discriminate.")
+    su, tu = units_of(source), units_of(target)
+    vectors = np.array([[1.0, 0.0]]), np.array([[0.75, np.sqrt(1 - 0.75 ** 2)]])
+    assert align_semantic(source, target, su, tu, *vectors, min_chars=100) == []
+    close = np.array([[0.9, np.sqrt(1 - 0.9 ** 2)]])
+    assert align_semantic(source, target, su, tu, vectors[0], close, min_chars=100)
+    assert align_semantic(source, target, su, tu, *vectors, min_chars=100, cross_lingual=True)

@@ -107,3 +107,15 @@ def test_small_batches_give_the_same_links(demo_store, tmp_path: Path) -> None:
         newstrace.ingest([DEMO], store)
         newstrace.analyze(store, Options(progress=False, batch_size=3))
         assert links(store).keys() == links(demo_store).keys()
+
+
+def test_quoted_spans_follow_quotes_across_paragraphs() -> None:
+    from newstrace.candidates import quoted_spans
+
+    text = ('The mayor said "we will rebuild" and left.\n'
+            'rebuild the bridge by spring. We owe the town that," the statement continued.\n'
+            '\u201cThe work starts now\n'
+            'The council met on Tuesday.')
+    quoted = [text[a:b] for a, b in quoted_spans(text)]
+    assert quoted == ['"we will rebuild"', 'rebuild the bridge by spring. We owe the town that,"',
+                      '\u201cThe work starts now']

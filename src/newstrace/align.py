@@ -552,6 +552,10 @@ SEMANTIC_SEED_COSINE = 0.7
 #: machine translations) mostly sit at 0.55-0.75, while unrelated sentence pairs of one
 #: document pair sit below 0.45.
 CROSS_LINGUAL_SEED_COSINE = 0.5
+#: A passage of one sentence pair in one language needs this cosine: reports of related
+#: events share a sentence's gist at 0.7-0.76 (BASIL, different events linked through one
+#: sentence pair), a reworded copy of a sentence scores more or brings neighbours.
+SINGLE_SEMANTIC_COSINE = 0.8
 
 
 def align_semantic(source_text: str, target_text: str, source: Units, target: Units,
@@ -573,6 +577,8 @@ def align_semantic(source_text: str, target_text: str, source: Units, target: Un
         s0, s1 = int(cluster[:, 0].min()), int(cluster[:, 0].max())
         t0, t1 = int(cluster[:, 1].min()), int(cluster[:, 1].max())
         score = float(np.mean([similarity[i, j] for i, j in cluster]))
+        if len(cluster) == 1 and not cross_lingual and score < SINGLE_SEMANTIC_COSINE:
+            continue
         passage = Passage(_chars(source, s0, s1), _chars(target, t0, t1), score, "copy", "semantic")
         if _long_enough(passage, min_chars):
             passages.append(passage)

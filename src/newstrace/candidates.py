@@ -177,13 +177,35 @@ def described_link(source: Document, target: Document, score: float, method: str
     return link
 
 
-_QUOTED = re.compile(r"[\u201c\"][^\u201c\u201d\"\n]*(?:[\u201d\"]|\n|$)")
+_QUOTE_MARK = re.compile(r"[\u201c\u201d\"]")
+_PARAGRAPH = re.compile(r"[^\n]+")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans inside quotation marks (a quote left open runs to the paragraph's end, as news
-    style does for a quote continued in the next paragraph)."""
-    return [m.span() for m in _QUOTED.finditer(text)]
+    """Spans inside quotation marks. A quote left open runs to the paragraph's end, as news
+    style does for a quote continued in the next paragraph; a paragraph whose first mark
+    closes a quote (a right quote, or a straight one right after punctuation: ``...anymore,"
+    the statement continued``) is quoted from its start, the continuation of such a quote."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        start, body = paragraph.start(), paragraph.group()
+        open_at: int | None = None
+        for i, mark in enumerate(_QUOTE_MARK.finditer(body)):
+            at, char = mark.start(), mark.group()
+            if open_at is None:
+                continued = char == "\u201d" or (char == '"' and at > 0 and body[at - 1] in ".,!?")
+                if i == 0 and continued:
+                    spans.append((start, start + at + 1))
+                elif char != "\u201d":
+                    open_at = at
+            elif char == "\u201c":
+                open_at = at
+            else:
+                spans.append((start + open_at, start + at + 1))
+                open_at = None
+        if open_at is not None:
+            spans.append((start + open_at, start + len(body)))
+    return spans
 
 
 #: Share of aligned text that must lie outside quotation marks for a link: two reports
