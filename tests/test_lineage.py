@@ -141,3 +141,23 @@ def test_lineage_cli_formats(lineage_store, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no story or document" in missing.stderr
     listing = runner.invoke(cli, ["stories", "--db", db, "--json"])
     assert any("a-original" in s["origins"] for s in json.loads(listing.stdout))
+
+
+def test_a_parent_decides_a_copys_story_only_near_its_dates() -> None:
+    from collections import Counter
+    from datetime import date
+
+    import numpy as np
+
+    from newstrace.stories import StoryInput, group
+
+    def doc(doc_id: str, axis: int, day: date, parent: str | None = None) -> StoryInput:
+        vector = np.zeros(8, dtype=np.float32)
+        vector[axis] = 1.0  # orthogonal: content alone never groups them
+        return StoryInput(doc_id, vector, Counter(), day, parent)
+
+    _, membership = group([doc("a", 0, date(2016, 2, 25)),
+                           doc("b", 1, date(2016, 2, 26), parent="a"),
+                           doc("c", 2, date(2016, 8, 31), parent="a")])
+    assert membership["b"] == membership["a"]
+    assert membership["c"] != membership["a"]

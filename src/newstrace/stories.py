@@ -172,6 +172,15 @@ def best_story(doc: StoryInput, stories: Sequence[Story],
     return best
 
 
+def _near(story: Story, when: date | None) -> bool:
+    """Whether a document dated ``when`` falls within the story's dates (give or take the
+    window); undated documents and stories are near everything."""
+    if when is None or story.first is None or story.last is None:
+        return True
+    window = timedelta(days=STORY_WINDOW_DAYS)
+    return story.first - window <= when <= story.last + window
+
+
 def group(documents: Iterable[StoryInput], stories: list[Story] | None = None,
           next_id: int = 1) -> tuple[list[Story], dict[str, str]]:
     """Place documents (any order; processed by date) into ``stories``, which it extends.
@@ -186,8 +195,9 @@ def group(documents: Iterable[StoryInput], stories: list[Story] | None = None,
     counter = next_id
     for doc in ordered:
         chosen: int | None = None
-        if doc.parent and doc.parent in membership:
-            chosen = position[membership[doc.parent]]
+        parent_story = position.get(membership.get(doc.parent or "", ""))
+        if parent_story is not None and _near(stories[parent_story], doc.published):
+            chosen = parent_story
         else:
             found = best_story(doc, stories, index.candidates(doc.published))
             if found is not None:
