@@ -264,13 +264,18 @@ def _best_order(members: list[str], votes: list[tuple[str, str, float]]) -> list
         score[s] += w
         score[t] -= w
     order = sorted(members, key=lambda d: (-score[d], d))
+    # Swapping neighbours changes only the votes between the two of them.
+    between: dict[tuple[str, str], float] = {}
+    for s, t, w in votes:
+        between[s, t] = between.get((s, t), 0.0) + w
     improved = True
     while improved:
         improved = False
         for i in range(len(order) - 1):
-            swapped = order[:i] + [order[i + 1], order[i]] + order[i + 2:]
-            if _violated(swapped, votes) < _violated(order, votes):
-                order, improved = swapped, True
+            a, b = order[i], order[i + 1]
+            if between.get((b, a), 0.0) > between.get((a, b), 0.0):
+                order[i], order[i + 1] = b, a
+                improved = True
     return order
 
 
