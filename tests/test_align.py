@@ -122,8 +122,8 @@ def test_align_rewrite_needs_one_monotone_chain() -> None:
     assert len(passages) == 1 and passages[0].kind == "rewrite"
     assert passages[0].source == (0, len(text)) and passages[0].target == (0, len(text))
     # The same matches out of order (a shared topic, not a rewrite) give no chain long enough.
-    shuffled = reworded[:, [3, 0, 5, 1, 4, 2]]
-    assert len(monotone_chain(shuffled, 0.5)) < 0.6 * n
+    shuffled = reworded[:, [3, 5, 4, 0, 2, 1]]
+    assert len(monotone_chain(shuffled, 0.5)) < 0.4 * n
     assert align_rewrite(text, text, units, units, *_vectors_with(shuffled), min_chars=60) == []
     # Matching in order, but only loosely (mean cosine under the floor): no passage.
     loose = np.full((n, n), 0.2) + np.eye(n) * 0.32
