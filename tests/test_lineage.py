@@ -161,3 +161,16 @@ def test_a_parent_decides_a_copys_story_only_near_its_dates() -> None:
                            doc("c", 2, date(2016, 8, 31), parent="a")])
     assert membership["b"] == membership["a"]
     assert membership["c"] != membership["a"]
+
+
+def test_consistency_does_not_depend_on_the_order_of_votes() -> None:
+    import random
+
+    votes = [("src", "r1", "llm_style"), ("src", "r3", "llm_style"), ("r4", "src", "coverage"),
+             ("r2", "src", "coverage"), ("r1", "r2", "cuts"), ("r3", "r4", "coverage"),
+             ("r2", "r3", "coverage"), ("r4", "r1", "cuts")]
+    expected = consistent_reversals(votes)
+    for seed in range(5):
+        shuffled = votes[:]
+        random.Random(seed).shuffle(shuffled)
+        assert consistent_reversals(shuffled) == expected

@@ -291,6 +291,7 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
     evidence is right (``DIRECTION_ACCURACY``); links with revisable evidence that go
     against that order are reversed. A lone pair keeps its direction."""
     revisable = set(revisable)
+    votes = sorted(votes)  # the same votes in any order give the same answer
     groups: dict[str, set[str]] = {}
     for s, t, _ in votes:
         merged = groups.get(s, {s}) | groups.get(t, {t})
@@ -316,7 +317,8 @@ def _make_consistent(store) -> int:  # type: ignore[no-untyped-def]
     restore links it reversed before; returns how many links changed."""
     import json
 
-    rows = store.con.execute("SELECT source, target, score, method, evidence FROM links").fetchall()
+    rows = store.con.execute(
+        "SELECT source, target, score, method, evidence FROM links ORDER BY source, target").fetchall()
     votes, reversed_now = [], set()
     for source, target, _, _, evidence in rows:
         direction = json.loads(evidence or "{}").get("direction", {})
