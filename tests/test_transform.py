@@ -121,3 +121,23 @@ def test_substitutions_say_how_rare_the_new_word_is() -> None:
                             "He did not want to countenance the press.")
     assert [(r["source"], r["copy"]) for r in rows] == [("face", "countenance")]
     assert rows[0]["copy_zipf"] < rows[0]["source_zipf"] - 1
+
+
+def test_common_word_swaps_are_a_polish_not_spin() -> None:
+    original = body("bridge.txt")
+    # Replacements about as common as the words they replace, as a model polishing picks.
+    swaps = {" city ": " town ", " found ": " saw ", " paid ": " covered ", " kept ": " left ",
+             " lose ": " miss ", " add ": " offer ", " follow ": " track ", " approve ": " confirm ",
+             " final ": " last ", " report ": " study ", " cross ": " use ", " urgent ": " serious ",
+             " every ": " each ", " plan ": " idea ", " free ": " open "}
+    polished = original
+    for old, new in swaps.items():
+        polished = polished.replace(old, new)
+    link = candidates.verify_pair(doc("a", original), doc("b", polished), Options(semantic=False))
+    labels = labels_of(link)
+    rows, compared = substitutions(original, polished, limit=0)
+    assert len(rows) / compared >= 0.06  # as many swaps as a spinner makes
+    assert "spun" not in labels, labels
+    spun = spin(original, rate=0.8, seed=5, debris=0.0)
+    spun_link = candidates.verify_pair(doc("a", original), doc("c", spun), Options(semantic=False))
+    assert labels_of(spun_link)["spun"]["evidence"]["replacements_rarer_by"] >= 0.4
