@@ -25,8 +25,8 @@ from sklearn.preprocessing import StandardScaler
 from newstrace.evaluate import read_wmt
 from newstrace.ingest import RawRecord, build_document
 from newstrace.options import Options
-from newstrace.style import StyleModel
-from newstrace.translation import MACHINE_TRANSLATION_THRESHOLD, translation_vector
+from newstrace.style import FEATURE_NAMES, StyleModel, source_vector, style_vector
+from newstrace.translation import MACHINE_TRANSLATION_THRESHOLD
 
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 WMT_FILE = "wmt21/newstest2021.ja-en.all.xml"
@@ -49,7 +49,8 @@ def dataset(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         source = ingested_text(doc.id, doc.source, options)
         versions = [(0, s) for s in doc.references.values()] + [(1, s) for s in doc.systems.values()]
         for label, segments in versions:
-            rows.append(translation_vector(ingested_text(doc.id, segments, options), source))
+            text = ingested_text(doc.id, segments, options)
+            rows.append(style_vector(text) + source_vector(text, source))
             labels.append(label)
             groups.append(g)
     return np.array(rows), np.array(labels), np.array(groups)
@@ -72,21 +73,30 @@ def main() -> int:
         print(f"WMT21 data not found at {path}")
         return 2
     x, y, groups = dataset(path)
-    scores = np.zeros(len(y))
-    for train, test in GroupKFold(5).split(x, y, groups):
-        scores[test] = model().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
-    cut = MACHINE_TRANSLATION_THRESHOLD
-    print(f"{int((y == 0).sum())} human and {int(y.sum())} machine translations, {x.shape[1]} features")
-    print(f"cross-validated AUROC {roc_auc_score(y, scores):.3f}; at {cut}: "
-          f"machine flagged {(scores[y == 1] >= cut).mean():.3f}, "
-          f"human flagged {(scores[y == 0] >= cut).mean():.3f}")
-    fitted = model().fit(x, y)
-    trained_on = (f"WMT21 ja-en human reference vs 16 systems, C={REGULARISATION_C}; "
-                  f"grouped 5-fold AUROC {roc_auc_score(y, scores):.3f}")
-    payload = StyleModel.from_fitted(fitted, trained_on, with_source=True).to_json()
-    if not args.dry_run:
-        OUT.write_text(json.dumps(payload, indent=1) + "\n")
-        print(f"wrote {OUT}")
+    print(f"{int((y == 0).sum())} human and {int(y.sum())} machine translations")
+    n_style = len(FEATURE_NAMES)
+    # The style-only model serves sources in any language; the one that also reads the
+    # length and sentence ratios to the source serves Japanese sources only, the language
+    # those ratios were learnt on (characters per word differ between languages).
+    for name, columns, with_source in (("machine_translation", slice(0, n_style), False),
+                                       ("machine_translation_ja", slice(None), True)):
+        features = x[:, columns]
+        scores = np.zeros(len(y))
+        for train, test in GroupKFold(5).split(features, y, groups):
+            scores[test] = model().fit(features[train], y[train]).predict_proba(features[test])[:, 1]
+        auroc = roc_auc_score(y, scores)
+        cut = MACHINE_TRANSLATION_THRESHOLD
+        print(f"{name} ({features.shape[1]} features): cross-validated AUROC {auroc:.3f}; at {cut}: "
+              f"machine flagged {(scores[y == 1] >= cut).mean():.3f}, "
+              f"human flagged {(scores[y == 0] >= cut).mean():.3f}")
+        trained_on = (f"WMT21 ja-en human reference vs 16 systems, C={REGULARISATION_C}; "
+                      f"grouped 5-fold AUROC {auroc:.3f}")
+        payload = StyleModel.from_fitted(model().fit(features, y), trained_on,
+                                         with_source=with_source).to_json()
+        if not args.dry_run:
+            out = OUT.with_name(f"{name}.json")
+            out.write_text(json.dumps(payload, indent=1) + "\n")
+            print(f"wrote {out}")
     return 0
 
 

@@ -28,16 +28,19 @@ NATURAL = (
     "likely if the cold snap persists.")
 
 
-def test_translation_vector_matches_the_shipped_model() -> None:
-    model = machine_translation_model()
-    assert model.needs_source
-    assert len(translation_vector(NATURAL, JAPANESE)) == len(model.weights) == (
+def test_translation_vectors_match_the_shipped_models() -> None:
+    japanese, other = machine_translation_model("ja"), machine_translation_model("de")
+    assert japanese.needs_source and not other.needs_source
+    assert len(translation_vector(NATURAL, JAPANESE, japanese)) == len(japanese.weights) == (
         len(FEATURE_NAMES) + len(SOURCE_FEATURE_NAMES))
+    assert len(translation_vector(NATURAL, JAPANESE, other)) == len(other.weights) == len(FEATURE_NAMES)
 
 
 def test_literal_translation_scores_above_natural_prose() -> None:
-    assert machine_translation_score(LITERAL, JAPANESE) > machine_translation_score(NATURAL, JAPANESE)
-    evidence = machine_translation_evidence(LITERAL, JAPANESE)
+    for language in ("ja", "de"):
+        assert (machine_translation_score(LITERAL, JAPANESE, language)
+                > machine_translation_score(NATURAL, JAPANESE, language))
+    evidence = machine_translation_evidence(LITERAL, JAPANESE, "ja")
     flagged = evidence["flagged_passages"]
     assert flagged and all(LITERAL[slice(*f["span"])].strip() for f in flagged)
     assert any("regarding" in f["phrases"] for f in flagged)

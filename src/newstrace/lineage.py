@@ -113,7 +113,7 @@ def orient(a: Document, b: Document, passages: list[Passage]
 
             english_is_b = b.language == "en"
             english, other = (b, a) if english_is_b else (a, b)
-            machine = machine_translation_score(english.text, other.text)
+            machine = machine_translation_score(english.text, other.text, other.language)
             if machine >= MACHINE_TRANSLATION_THRESHOLD:
                 evidence.update(by="machine_translation_style", machine_translation_score=round(machine, 3))
                 return (*(forward if english_is_b else backward), evidence)

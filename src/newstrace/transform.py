@@ -334,7 +334,7 @@ def translation_labels(source, target) -> list[dict[str, object]]:  # type: igno
                      target_language=target.language)]
     if target.language != "en":
         return labels  # the style model knows English only
-    evidence = machine_translation_evidence(target.text, source.text)
+    evidence = machine_translation_evidence(target.text, source.text, source.language)
     labels[0]["evidence"]["machine_translation_score"] = evidence["score"]
     if evidence["score"] >= MACHINE_TRANSLATION_THRESHOLD:
         labels.append(_label("machine_translation", float(evidence["score"]),  # type: ignore[arg-type]

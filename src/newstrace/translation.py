@@ -5,8 +5,9 @@ A ``StyleModel`` (see ``style``) in ``data/machine_translation.json``, written b
 systems' outputs of the same documents); that script prints the model's AUROC under 5-fold
 cross-validation grouped by source document, the figure to quote.
 
-Besides the English text's style it reads two measures against the source text (sentence
-and length ratios: ``style.SOURCE_FEATURE_NAMES``).
+For Japanese sources (``SOURCE_AWARE_LANGUAGES``) a second model,
+``data/machine_translation_ja.json``, also reads two measures against the source text
+(sentence and length ratios: ``style.SOURCE_FEATURE_NAMES``).
 
 The model learned human translators' style against systems' style; on native English
 news it is not calibrated (it was never shown any), so newstrace applies it only where a
@@ -29,26 +30,38 @@ from .style import (
 MACHINE_TRANSLATION_THRESHOLD = 0.5
 
 
-def machine_translation_model() -> StyleModel:
+#: Source languages for which the model reading the source's length and sentence ratios
+#: (``style.SOURCE_FEATURE_NAMES``) applies: those it was fitted on. Characters per word
+#: differ between languages, so other sources get the style-only model.
+SOURCE_AWARE_LANGUAGES = frozenset({"ja"})
+
+
+def machine_translation_model(source_language: str | None = None) -> StyleModel:
+    if source_language in SOURCE_AWARE_LANGUAGES:
+        return load_model("machine_translation_ja")
     return load_model("machine_translation")
 
 
-def translation_vector(text: str, source_text: str) -> list[float]:
-    """The model's features of English ``text`` translated from ``source_text``."""
-    return style_vector(text) + source_vector(text, source_text)
+def translation_vector(text: str, source_text: str, model: StyleModel) -> list[float]:
+    """``model``'s features of English ``text`` translated from ``source_text``."""
+    vector = style_vector(text)
+    return vector + source_vector(text, source_text) if model.needs_source else vector
 
 
-def machine_translation_score(text: str, source_text: str) -> float:
+def machine_translation_score(text: str, source_text: str,
+                              source_language: str | None = None) -> float:
     """Probability-like score in [0, 1] that an English translation of ``source_text``
-    is machine-made."""
-    return machine_translation_model().score(translation_vector(text, source_text))
+    (in ``source_language``) is machine-made."""
+    model = machine_translation_model(source_language)
+    return model.score(translation_vector(text, source_text, model))
 
 
-def machine_translation_evidence(text: str, source_text: str, top: int = 6) -> dict[str, object]:
+def machine_translation_evidence(text: str, source_text: str, source_language: str | None = None,
+                                 top: int = 6) -> dict[str, object]:
     """Why the model leans to machine translation: the features that push the score up
     most, and the sentences carrying the literal-translation phrases it counts."""
-    model = machine_translation_model()
-    vector = translation_vector(text, source_text)
+    model = machine_translation_model(source_language)
+    vector = translation_vector(text, source_text, model)
     ranked = sorted(zip(model.features, model.contributions(vector), strict=True),
                     key=lambda fc: -fc[1])
     flagged = []
