@@ -119,3 +119,22 @@ def test_quoted_spans_follow_quotes_across_paragraphs() -> None:
     quoted = [text[a:b] for a, b in quoted_spans(text)]
     assert quoted == ['"we will rebuild"', 'rebuild the bridge by spring. We owe the town that,"',
                       '\u201cThe work starts now']
+
+
+def test_quotes_shared_only_when_both_sides_quote() -> None:
+    from newstrace.align import Passage
+    from newstrace.candidates import _shared_quotations
+    from newstrace.options import Options
+
+    words = "we will rebuild the bridge before the first snow and keep one lane open for buses"
+    quoting = f'The mayor spoke on Monday. "{words.capitalize()}," she said.'
+    also_quoting = f'"{words.capitalize()}," the mayor told reporters on Monday.'
+    restyled = f"The mayor promised that {words}."
+
+    def passage(a: str, b: str) -> list[Passage]:
+        return [Passage((a.index(words[3:]), a.index(words[3:]) + len(words) - 3),
+                        (b.index(words[3:]), b.index(words[3:]) + len(words) - 3), 0.9)]
+
+    options = Options(min_passage_chars=40)
+    assert _shared_quotations(quoting, also_quoting, passage(quoting, also_quoting), options)
+    assert not _shared_quotations(quoting, restyled, passage(quoting, restyled), options)

@@ -143,8 +143,7 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
         method = "semantic"
     if not passages:
         return None
-    if _mostly_quotes(b.text, [p.target for p in passages], options) or \
-            _mostly_quotes(a.text, [p.source for p in passages], options):
+    if _shared_quotations(a.text, b.text, passages, options):
         return None  # they share quotations (one press conference), not one another's text
     score = link_score(passages, len(a.text), len(b.text))
     if score < options.min_link_score:
@@ -211,6 +210,23 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 #: Share of aligned text that must lie outside quotation marks for a link: two reports
 #: quoting the same speech share the speech, not each other's writing (BASIL).
 MIN_UNQUOTED_SHARE = 0.5
+
+
+#: ... unless the other side quotes less than this share of it: a text that carries the
+#: words without quotation marks rephrased the quoting document (an LLM restyling of an
+#: article made of quotes), it did not quote the speaker itself.
+MIN_OTHER_QUOTED_SHARE = 0.2
+
+
+def _shared_quotations(a: str, b: str, passages: Sequence[Passage], options: Options) -> bool:
+    """Whether the aligned text is what both documents quote: mostly quotation on one side
+    and partly on the other."""
+    sides = [(a, [p.source for p in passages]), (b, [p.target for p in passages])]
+    mostly = [_mostly_quotes(text, spans, options) for text, spans in sides]
+    quoted = [1 - _unquoted_aligned_chars(text, spans) / max(1, sum(e - s for s, e in spans))
+              for text, spans in sides]
+    return (mostly[0] and quoted[1] >= MIN_OTHER_QUOTED_SHARE) or \
+        (mostly[1] and quoted[0] >= MIN_OTHER_QUOTED_SHARE)
 
 
 def _mostly_quotes(text: str, spans: Sequence[tuple[int, int]], options: Options) -> bool:
