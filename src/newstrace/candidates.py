@@ -221,18 +221,14 @@ MIN_OTHER_QUOTED_SHARE = 0.2
 def _shared_quotations(a: str, b: str, passages: Sequence[Passage], options: Options) -> bool:
     """Whether the aligned text is what both documents quote: mostly quotation on one side
     and partly on the other."""
-    sides = [(a, [p.source for p in passages]), (b, [p.target for p in passages])]
-    mostly = [_mostly_quotes(text, spans, options) for text, spans in sides]
-    quoted = [1 - _unquoted_aligned_chars(text, spans) / max(1, sum(e - s for s, e in spans))
-              for text, spans in sides]
+    mostly, quoted = [], []
+    for text, spans in ((a, [p.source for p in passages]), (b, [p.target for p in passages])):
+        unquoted = _unquoted_aligned_chars(text, spans)
+        aligned = sum(end - start for start, end in spans)
+        mostly.append(unquoted < options.min_passage_chars or unquoted < MIN_UNQUOTED_SHARE * aligned)
+        quoted.append(1 - unquoted / max(1, aligned))
     return (mostly[0] and quoted[1] >= MIN_OTHER_QUOTED_SHARE) or \
         (mostly[1] and quoted[0] >= MIN_OTHER_QUOTED_SHARE)
-
-
-def _mostly_quotes(text: str, spans: Sequence[tuple[int, int]], options: Options) -> bool:
-    unquoted = _unquoted_aligned_chars(text, spans)
-    aligned = sum(end - start for start, end in spans)
-    return unquoted < options.min_passage_chars or unquoted < MIN_UNQUOTED_SHARE * aligned
 
 
 def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]]) -> int:
