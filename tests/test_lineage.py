@@ -174,3 +174,67 @@ def test_consistency_does_not_depend_on_the_order_of_votes() -> None:
         shuffled = votes[:]
         random.Random(seed).shuffle(shuffled)
         assert consistent_reversals(shuffled) == expected
+
+
+def test_links_reversed_for_consistency_are_described_once_in_their_new_direction(tmp_path: Path) -> None:
+    from newstrace.align import Passage
+    from newstrace.candidates import Link, described_link, insert_links
+    from newstrace.lineage import update_lineage
+
+    original = body("bridge.txt")
+    versions = {"src": original, **{f"r{i}": spin(original, rate=0.5, seed=i, debris=0.0) for i in range(1, 5)}}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text("".join(
+        json.dumps({"id": k, "text": v}) + "\n" for k, v in versions.items()))
+    # The votes of test_weak_directions_are_made_consistent_around_the_source, stored as
+    # analysis stores them: oriented by each pair's own evidence, not yet described.
+    votes = [("src", "r1", "llm_style"), ("src", "r3", "llm_style"), ("src", "r4", "llm_style"),
+             ("r2", "src", "coverage"), ("r1", "r2", "llm_style"), ("r3", "r4", "cuts")]
+    with newstrace.open_store(tmp_path / "c.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        texts = {d.id: d.text for d in store.documents()}
+        span = {k: (0, len(t) // 2) for k, t in texts.items()}
+        with store.transaction():
+            insert_links(store, [Link(s, t, 0.7, "lexical", [Passage(span[s], span[t], 0.8)],
+                                      evidence={"direction": {"by": by}}, described=False)
+                                 for s, t, by in votes])
+        update_lineage(store)
+        found = {(link["source"], link["target"]): link for link in newstrace.export_data(store)["links"]}
+        assert ("r2", "src") not in found
+        reversed_link = found["src", "r2"]
+        assert reversed_link["evidence"]["direction"] == {"by": "coverage", "reversed_by": "consistency"}
+        assert reversed_link["passages"][0]["source"] == list(span["src"])
+        assert reversed_link["passages"][0]["target"] == list(span["r2"])
+        assert all(link["transformation"] for link in found.values())
+        src, r2 = store.document("src"), store.document("r2")
+        expected = described_link(src, r2, 0.7, "lexical", [Passage(span["src"], span["r2"], 0.8)],
+                                  {"by": "coverage", "reversed_by": "consistency"})
+        assert reversed_link["transformation"] == json.loads(json.dumps(expected.transformation))
+        assert store.con.execute("SELECT count(*) FROM links WHERE transformation IS NULL").fetchone()[0] == 0
+        update_lineage(store)  # settled: nothing moves on a second pass
+        again = {(link["source"], link["target"]): link for link in newstrace.export_data(store)["links"]}
+        assert again.keys() == found.keys()
+
+
+def test_analyze_finishes_links_left_undescribed_by_a_stopped_run(tmp_path: Path) -> None:
+    original = body("bridge.txt")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in {
+        "original": original, "spun": spin(original, rate=0.6, seed=5),
+        "cut": excerpt(original, keep=0.5, seed=5)}.items()))
+
+    def described(store) -> dict[tuple[str, str], list]:
+        return {(link["source"], link["target"]): link["transformation"]
+                for link in newstrace.export_data(store)["links"]}
+
+    with newstrace.open_store(tmp_path / "s.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        newstrace.analyze(store, Options(progress=False))
+        before = described(store)
+        assert before and all(before.values())
+        store.con.execute("UPDATE links SET transformation = NULL")  # as if stopped there
+        report = newstrace.analyze(store, Options(progress=False))
+        assert report.documents_analyzed == 0
+        assert described(store) == before

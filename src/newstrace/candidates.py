@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,9 @@ class Link:
     evidence: dict[str, object] = field(default_factory=dict)
     claims: dict[str, object] = field(default_factory=dict)
     framing: dict[str, object] = field(default_factory=dict)
+    #: False until transformation, claims and framing are filled in for this direction
+    #: (analysis describes links only once their direction is settled).
+    described: bool = True
 
     def as_dict(self) -> dict[str, object]:
         return {"source": self.source, "target": self.target, "relation": "derived",
@@ -125,8 +129,11 @@ def _languages_differ(a: Document, b: Document) -> bool:
 
 
 def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = False,
-                cache: PairCache | None = None) -> Link | None:
-    """Align two documents; a ``Link`` oriented source -> copy, or None if nothing is reused."""
+                cache: PairCache | None = None, describe: bool = True) -> Link | None:
+    """Align two documents; a ``Link`` oriented source -> copy, or None if nothing is reused.
+
+    With ``describe=False`` the link carries its direction evidence only (see
+    ``describe_pending``)."""
     from .lineage import orient
 
     cache = cache or PairCache()
@@ -149,6 +156,9 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
     if score < options.min_link_score:
         return None
     source, target, passages, direction = orient(a, b, passages)
+    if not describe:
+        return Link(source.id, target.id, score, method, passages,
+                    evidence={"direction": direction}, described=False)
     return described_link(source, target, score, method, passages, direction)
 
 
@@ -243,7 +253,8 @@ def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]]) -> int:
 # ----------------------------------------------------------------------------- verification
 def _verify_group(group: list[tuple[Document, Document, bool]], options: Options) -> list[Link | None]:
     cache = PairCache()  # a document's units and vectors are computed once per group
-    return [verify_pair(a, b, options, semantic=sem, cache=cache) for a, b, sem in group]
+    return [verify_pair(a, b, options, semantic=sem, cache=cache, describe=False)
+            for a, b, sem in group]
 
 
 def _grouped(tasks: list[tuple[Document, Document, bool]], size: int = 32
@@ -252,20 +263,26 @@ def _grouped(tasks: list[tuple[Document, Document, bool]], size: int = 32
     return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
+GroupMap = Callable[[Callable[[Any], list[Any]], list[Any]], list[Any]]
+
+
 @contextmanager
-def _verifier(options: Options) -> Iterator[Any]:
-    """A function verifying candidate pairs, in worker processes when there are cores."""
+def _worker_map(options: Options) -> Iterator[GroupMap]:
+    """``run(fn, groups)``: ``fn`` over groups of tasks, flattened, in worker processes
+    when there are cores (``fn`` must be picklable: a module function or a partial)."""
     workers = options.workers or os.cpu_count() or 1
+
+    def inline(fn: Callable[[Any], list[Any]], groups: list[Any]) -> list[Any]:
+        return [item for group in groups for item in fn(group)]
+
     if workers <= 1:
-        yield lambda tasks, opts: [link for g in _grouped(tasks) for link in _verify_group(g, opts)]
+        yield inline
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        def run(tasks: list[tuple[Document, Document, bool]], opts: Options) -> list[Link | None]:
-            groups = _grouped(tasks)
-            if len(tasks) < POOL_MIN_TASKS:  # not worth shipping to the pool
-                return [link for g in groups for link in _verify_group(g, opts)]
-            return [link for result in pool.map(_verify_group, groups, [opts] * len(groups))
-                    for link in result]
+        def run(fn: Callable[[Any], list[Any]], groups: list[Any]) -> list[Any]:
+            if sum(len(g) for g in groups) < POOL_MIN_TASKS:  # not worth shipping to the pool
+                return inline(fn, groups)
+            return [item for result in pool.map(fn, groups) for item in result]
 
         yield run
 
@@ -386,6 +403,11 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
         "WHERE a.doc_id IS NULL ORDER BY d.id").fetchall()]
     report.documents_skipped = store.count_documents() - len(pending)
     if not pending:
+        if store.con.execute("SELECT count(*) FROM links WHERE transformation IS NULL").fetchone()[0]:
+            # the last run stopped after aligning: settle and describe its links
+            from .lineage import update_lineage
+
+            report.parent_links = update_lineage(store, options)
         return report
     with track("index", total=len(pending), enabled=options.progress) as bar:
         for start in range(0, len(pending), options.batch_size):
@@ -407,8 +429,9 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
         for table in ("links", "passages"):
             store.con.execute(f"DELETE FROM {table} WHERE list_contains(?, source) OR "
                               "list_contains(?, target)", [pending, pending])
+    verify_group = partial(_verify_group, options=options)
     with track("align", total=len(pending), enabled=options.progress) as bar, \
-            _verifier(options) as verify_all:
+            _worker_map(options) as run:
         for start in range(0, len(pending), options.batch_size):
             chunk = pending[start:start + options.batch_size]
             chunk_pairs = [p for d in chunk for p in by_doc.get(d, [])]
@@ -416,7 +439,7 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             docs = {d.id: d for d in store.documents(needed)}
             tasks = [(docs[a], docs[b], (a, b) in semantic) for a, b in chunk_pairs
                      if a in docs and b in docs]
-            links = [link for link in verify_all(tasks, options) if link is not None]
+            links = [link for link in run(verify_group, _grouped(tasks)) if link is not None]
             _write_links(store, chunk, links, docs)
             report.links += len(links)
             report.documents_analyzed += len(chunk)
@@ -424,9 +447,68 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
     from .lineage import update_lineage
     from .stories import update_stories
 
-    report.parent_links = update_lineage(store)
+    report.parent_links = update_lineage(store, options)
     report.stories = update_stories(store, pending)
     return report
+
+
+#: Links described per committed batch by ``describe_pending``.
+DESCRIBE_BATCH = 256
+
+
+def _describe_group(group: list[tuple[Document, Document, Link]]) -> list[Link]:
+    return [described_link(source, target, link.score, link.method, link.passages,
+                           dict(link.evidence.get("direction", {})))  # type: ignore[call-overload]
+            for source, target, link in group]
+
+
+def stored_passages(store, pairs: Sequence[tuple[str, str]]  # type: ignore[no-untyped-def]
+                    ) -> dict[tuple[str, str], list[Passage]]:
+    """The stored passages of each (source, target) link, in target order."""
+    found: dict[tuple[str, str], list[Passage]] = {pair: [] for pair in pairs}
+    for s, t, ss, se, ts, te, sim, method, kind in store.con.execute(
+            "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
+            "method, kind FROM passages WHERE list_contains(?, source || chr(31) || target) "
+            "ORDER BY source, target, target_start", [[f"{s}\x1f{t}" for s, t in pairs]]).fetchall():
+        found[s, t].append(Passage((ss, se), (ts, te), sim, kind or "copy", method))
+    return found
+
+
+def delete_links(store, pairs: Sequence[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    """Remove links and their passages (inside the caller's transaction)."""
+    keys = [f"{s}\x1f{t}" for s, t in pairs]
+    for table in ("links", "passages"):
+        store.con.execute(f"DELETE FROM {table} WHERE list_contains(?, source || chr(31) || target)", [keys])
+
+
+def describe_pending(store, options: Options) -> int:  # type: ignore[no-untyped-def]
+    """Fill in transformation labels, claim changes and framing for every stored link not
+    yet described; returns how many. Analysis settles directions first (each pair's own
+    evidence, then the consistency pass), so a link is described once, for the direction
+    it keeps. Resumable: each batch is committed."""
+    from .progress import track
+
+    pending = [(s, t, score, method, json.loads(evidence or "{}")) for s, t, score, method, evidence in
+               store.con.execute("SELECT source, target, score, method, evidence FROM links "
+                                 "WHERE transformation IS NULL ORDER BY source, target").fetchall()]
+    if not pending:
+        return 0
+    with track("describe", total=len(pending), enabled=options.progress) as bar, \
+            _worker_map(options) as run:
+        for start in range(0, len(pending), DESCRIBE_BATCH):
+            batch = pending[start:start + DESCRIBE_BATCH]
+            pairs = [(s, t) for s, t, *_ in batch]
+            passages = stored_passages(store, pairs)
+            docs = {d.id: d for d in store.documents(sorted({d for pair in pairs for d in pair}))}
+            tasks = [(docs[s], docs[t], Link(s, t, score, method, passages[s, t], evidence=evidence,
+                                             described=False))
+                     for s, t, score, method, evidence in batch if s in docs and t in docs]
+            links = run(_describe_group, [tasks[i:i + 16] for i in range(0, len(tasks), 16)])
+            with store.transaction():
+                delete_links(store, [(link.source, link.target) for link in links])
+                insert_links(store, links)
+            bar.advance(len(batch))
+    return len(pending)
 
 
 def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type: ignore[no-untyped-def]
@@ -450,6 +532,11 @@ def insert_links(store, links: list[Link]) -> None:  # type: ignore[no-untyped-d
 
     if not links:
         return
+
+    def described(value: Callable[[Link], object]) -> list[str | None]:
+        # NULL marks a link still to be described (``describe_pending``)
+        return [json.dumps(value(link)) if link.described else None for link in links]
+
     store.insert_arrow("links", "source, target, relation, score, method, transformation, "
                         "evidence, claims, framing, claim_counts, distortion, framing_shift",
                         pa.table({
@@ -458,24 +545,25 @@ def insert_links(store, links: list[Link]) -> None:  # type: ignore[no-untyped-d
                             "relation": ["derived"] * len(links),
                             "score": [link.score for link in links],
                             "method": [link.method for link in links],
-                            "transformation": [json.dumps(link.transformation) for link in links],
+                            "transformation": described(lambda link: link.transformation),
                             "evidence": [json.dumps(link.evidence) for link in links],
-                            "claims": [json.dumps(link.claims) for link in links],
-                            "framing": [json.dumps(link.framing) for link in links],
-                            "claim_counts": [json.dumps(link.claims.get("counts", {})) for link in links],
+                            "claims": described(lambda link: link.claims),
+                            "framing": described(lambda link: link.framing),
+                            "claim_counts": described(lambda link: link.claims.get("counts", {})),
                             "distortion": pa.array([link.claims.get("distortion") for link in links],
                                                    pa.float64()),
-                            "framing_shift": [json.dumps(link.framing.get("framing_shift", {}))
-                                              for link in links],
+                            "framing_shift": described(lambda link: link.framing.get("framing_shift", {})),
                         }))
     rows = [(link.source, link.target, p) for link in links for p in link.passages]
     store.insert_arrow(
-        "passages", "source, target, source_start, source_end, target_start, target_end, similarity, method",
+        "passages", "source, target, source_start, source_end, target_start, target_end, similarity, method, "
+        "kind",
         pa.table({
             "source": [r[0] for r in rows], "target": [r[1] for r in rows],
             "source_start": [r[2].source[0] for r in rows], "source_end": [r[2].source[1] for r in rows],
             "target_start": [r[2].target[0] for r in rows], "target_end": [r[2].target[1] for r in rows],
             "similarity": [r[2].similarity for r in rows], "method": [r[2].method for r in rows],
+            "kind": [r[2].kind for r in rows],
         }))
 
 

@@ -323,8 +323,9 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
 
 
 def _make_consistent(store) -> int:  # type: ignore[no-untyped-def]
-    """Reverse (and describe anew) the stored links ``consistent_reversals`` names, or
-    restore links it reversed before; returns how many links changed."""
+    """Reverse the stored links ``consistent_reversals`` names, or restore links it
+    reversed before; returns how many links changed. A changed link is stored
+    undescribed, for ``describe_pending`` to describe in its new direction."""
     import json
 
     rows = store.con.execute(
@@ -340,39 +341,36 @@ def _make_consistent(store) -> int:  # type: ignore[no-untyped-def]
     changes = wanted ^ reversed_now
     if not changes:
         return 0
-    from .candidates import described_link, insert_links
+    from .candidates import Link, delete_links, insert_links, stored_passages
 
     info = {(s, t): (score, method, json.loads(evidence or "{}")) for s, t, score, method, evidence in rows}
-    docs = {d.id: d for d in store.documents(sorted({d for pair in changes for d in pair}))}
-    replaced, links = [], []
-    for vote in sorted(changes):
-        stored = vote[::-1] if vote in reversed_now else vote
-        score, method, evidence = info[stored]
+    stored = [vote[::-1] if vote in reversed_now else vote for vote in sorted(changes)]
+    passages = stored_passages(store, stored)
+    links = []
+    for vote, (old_source, old_target) in zip(sorted(changes), stored, strict=True):
+        score, method, evidence = info[old_source, old_target]
         direction = {k: v for k, v in evidence.get("direction", {}).items() if k != "reversed_by"}
-        source, target = (vote[1], vote[0]) if vote in wanted else vote
         if vote in wanted:
             direction["reversed_by"] = "consistency"
-        passages = [Passage((ss, se), (ts, te), sim, "copy", pm) if stored == (source, target) else
-                    Passage((ts, te), (ss, se), sim, "copy", pm)
-                    for ss, se, ts, te, sim, pm in store.con.execute(
-                        "SELECT source_start, source_end, target_start, target_end, similarity, method "
-                        "FROM passages WHERE source = ? AND target = ? ORDER BY target_start", list(stored)
-                    ).fetchall()]
-        passages.sort(key=lambda p: p.target)
-        replaced.append(stored)
-        links.append(described_link(docs[source], docs[target], score, method, passages, direction))
+        flipped = sorted((Passage(p.target, p.source, p.similarity, p.kind, p.method)
+                          for p in passages[old_source, old_target]), key=lambda p: p.target)
+        links.append(Link(old_target, old_source, score, method, flipped,
+                          evidence={**evidence, "direction": direction}, described=False))
     with store.transaction():
-        for table in ("links", "passages"):
-            store.con.execute(f"DELETE FROM {table} WHERE list_contains(?, source || chr(31) || target)",
-                              [[f"{s}\x1f{t}" for s, t in replaced]])
+        delete_links(store, stored)
         insert_links(store, links)
     return len(links)
 
 
-def update_lineage(store) -> int:  # type: ignore[no-untyped-def]
-    """Make derivation directions consistent, then mark each stored link as a
-    closest-parent edge or not; returns the parent edges."""
+def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
+    """Make derivation directions consistent, describe the links whose direction is now
+    settled, then mark each stored link as a closest-parent edge or not; returns the
+    parent edges."""
+    from .candidates import describe_pending
+    from .options import Options
+
     _make_consistent(store)
+    describe_pending(store, options or Options(progress=False))
     rows = store.con.execute(
         "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
         "FROM links l LEFT JOIN passages p ON p.source = l.source AND p.target = l.target "

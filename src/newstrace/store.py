@@ -73,6 +73,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "distortion = json_extract(claims, '$.distortion')::DOUBLE, "
         "framing_shift = json_extract(framing, '$.framing_shift')::VARCHAR WHERE claims IS NOT NULL",
     ),
+    (  # 7: a passage's kind (copy | summary), so stored links can be described later
+        "ALTER TABLE passages ADD COLUMN kind VARCHAR DEFAULT 'copy'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
