@@ -54,6 +54,11 @@ _CALQUE_PATTERNS = tuple(
 def style_vector(text: str) -> list[float]:
     """The model's features of ``text``, in ``FEATURE_NAMES`` order (rates per word or
     per sentence, so long and short texts compare)."""
+    return list(_style_features(text))
+
+
+@lru_cache(maxsize=256)  # a document meets many others in one worker's pairs
+def _style_features(text: str) -> tuple[float, ...]:
     words = [w.lower() for w in _WORD.findall(text)]
     n = max(1, len(words))
     lowered = text.lower()
@@ -83,7 +88,7 @@ def style_vector(text: str) -> list[float]:
     vector += [mean, sd, sum(x > 35 for x in lengths) / len(lengths)]
     opened = [s.lower() for s in sentences]
     vector += [sum(s.startswith(o) for s in opened) / len(opened) for o in SENTENCE_OPENINGS]
-    return vector
+    return tuple(vector)
 
 
 @dataclass(frozen=True)
@@ -252,6 +257,7 @@ def sentences_with_offsets(text: str) -> list[tuple[int, str]]:
 _SPECIFIC_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
 
 
+@lru_cache(maxsize=256)
 def specifics_rate(text: str) -> float:
     """Figures, words no word list knows (names, misspellings), quotation marks and
     brackets, per token: the specifics a rewrite smooths away."""
