@@ -125,9 +125,16 @@ def test_align_rewrite_needs_one_monotone_chain() -> None:
     shuffled = reworded[:, [3, 5, 4, 0, 2, 1]]
     assert len(monotone_chain(shuffled, 0.5)) < 0.4 * n
     assert align_rewrite(text, text, units, units, *_vectors_with(shuffled), min_chars=60) == []
-    # Matching in order, but only loosely (mean cosine under the floor): no passage.
-    loose = np.full((n, n), 0.2) + np.eye(n) * 0.32
-    assert align_rewrite(text, text, units, units, *_vectors_with(loose), min_chars=60) == []
+    # Matching in order only loosely (a freer rewrite) counts when the order holds
+    # through (nearly) all of both texts...
+    loose = np.full((n, n), 0.2) + np.eye(n) * 0.2
+    assert len(align_rewrite(text, text, units, units, *_vectors_with(loose), min_chars=60)) == 1
+    # ... not when only half of them follows it, nor when sentences barely match.
+    half = loose.copy()
+    half[[0, 1, 2], [0, 1, 2]] = 0.2
+    assert align_rewrite(text, text, units, units, *_vectors_with(half), min_chars=60) == []
+    faint = np.full((n, n), 0.2) + np.eye(n) * 0.12
+    assert align_rewrite(text, text, units, units, *_vectors_with(faint), min_chars=60) == []
 
 
 def test_one_loosely_similar_sentence_is_not_a_semantic_passage() -> None:

@@ -600,6 +600,14 @@ REWRITE_SEED_COSINE = 0.5
 REWRITE_MIN_CHAIN_SHARE = 0.4
 REWRITE_MIN_CHAIN = 2
 REWRITE_MEAN_COSINE = 0.55
+#: A freer rewrite (an LLM reflowing a blog post) has weaker sentence matches but still
+#: follows its source's order through nearly all of the shorter text: a chain of seeds
+#: at this cosine over this share of the longer text and of the shorter one. Of the 81
+#: MixSet rewrites/polishes (500 items) the strict chain missed, this passes 39; of 300
+#: BASIL same-event pairs, 1 (both sets were looked at, so neither figure is held out).
+REWRITE_LOOSE_SEED_COSINE = 0.35
+REWRITE_LOOSE_LONGER_SHARE = 0.5
+REWRITE_LOOSE_SHORTER_SHARE = 0.67
 
 
 def monotone_chain(similarity: np.ndarray, threshold: float) -> list[tuple[int, int]]:
@@ -636,13 +644,16 @@ def align_rewrite(source_text: str, target_text: str, source: Units, target: Uni
     if not len(source) or not len(target):
         return []
     similarity = source_vectors @ target_vectors.T
+    longer, shorter = max(len(source), len(target)), min(len(source), len(target))
     chain = monotone_chain(similarity, REWRITE_SEED_COSINE)
-    longer = max(len(source), len(target))
-    if len(chain) < max(REWRITE_MIN_CHAIN, REWRITE_MIN_CHAIN_SHARE * longer):
-        return []
-    score = float(np.mean([similarity[i, j] for i, j in chain]))
-    if score < REWRITE_MEAN_COSINE:
-        return []
+    score = float(np.mean([similarity[i, j] for i, j in chain])) if chain else 0.0
+    if len(chain) < max(REWRITE_MIN_CHAIN, REWRITE_MIN_CHAIN_SHARE * longer) \
+            or score < REWRITE_MEAN_COSINE:
+        chain = monotone_chain(similarity, REWRITE_LOOSE_SEED_COSINE)
+        if len(chain) < max(REWRITE_MIN_CHAIN, REWRITE_LOOSE_LONGER_SHARE * longer,
+                            REWRITE_LOOSE_SHORTER_SHARE * shorter):
+            return []
+        score = float(np.mean([similarity[i, j] for i, j in chain]))
     passage = Passage(_chars(source, chain[0][0], chain[-1][0]),
                       _chars(target, chain[0][1], chain[-1][1]), score, "rewrite", "semantic")
     return [passage] if _long_enough(passage, min_chars) else []
