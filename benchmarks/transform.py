@@ -49,7 +49,7 @@ def mixset(data: Path, limit: int) -> None:
         output_key = next((k for k in items[0] if k.endswith("_output")), None)
         if human_key is None or output_key is None:
             continue
-        linked = labelled = 0
+        linked = labelled = undecided = 0
         for i, item in enumerate(items):
             try:
                 human = doc(f"h{i}", item[human_key], options)
@@ -59,12 +59,17 @@ def mixset(data: Path, limit: int) -> None:
             link = verify_pair(human, output, options, semantic=True)
             if link is None:
                 continue
-            linked += link.source == human.id
+            # An undecided direction keeps the order the pair was given in (human first
+            # here), so it is not counted as ranking the output downstream.
+            derived = link.source == human.id and link.evidence["direction"].get("by") != "undecided"
+            undecided += link.evidence["direction"].get("by") == "undecided"
+            linked += derived
             labels = {t["label"] for t in link.transformation}
-            labelled += link.source == human.id and bool(labels & {"paraphrase", "llm_rewrite"})
+            labelled += derived and bool(labels & {"paraphrase", "llm_rewrite"})
         n = len(items)
         print(f"MixSet {path.stem}: derived from the human text {linked / n:.3f}, "
-              f"and labelled paraphrase/llm_rewrite {labelled / n:.3f} ({n} items)")
+              f"and labelled paraphrase/llm_rewrite {labelled / n:.3f} ({n} items; "
+              f"direction undecided {undecided})")
 
 
 def basil(data: Path) -> None:
