@@ -89,3 +89,19 @@ def test_pan_cli_on_a_project_made_corpus(tmp_path: Path) -> None:
     assert scores["02-no-obfuscation"]["plagdet"] > 0.95
     assert scores["03-random-obfuscation"]["recall"] > 0.8
     assert scores["entire"]["precision"] > 0.9
+
+
+def test_a_pair_reports_its_own_kind_of_passage_and_no_faint_summary_alignment() -> None:
+    from newstrace.align import Passage
+    from newstrace.evaluate import pair_detections
+
+    main = Passage((0, 900), (0, 880), 0.8)
+    faint_summary = Passage((1000, 1600), (2000, 2300), 0.3, "summary")
+    firm_summary = Passage((3000, 3600), (4000, 4300), 0.5, "summary")
+    weak_odd_one = Passage((5000, 5300), (6000, 6300), 0.5)
+    strong_odd_one = Passage((7000, 7300), (8000, 8300), 0.7)
+    passages = [main, faint_summary, firm_summary, weak_odd_one, strong_odd_one]
+    names = ["random", "random", "random", "none", "none"]
+    kept = pair_detections(passages, names)
+    assert [p for p, _ in kept] == [main, firm_summary, strong_odd_one]
+    assert [n for _, n in kept] == ["random", "random", "none"]
