@@ -151,7 +151,7 @@ def test_a_parent_decides_a_copys_story_only_near_its_dates() -> None:
 
     from newstrace.stories import StoryInput, group
 
-    def doc(doc_id: str, axis: int, day: date, parent: str | None = None) -> StoryInput:
+    def doc(doc_id: str, axis: int, day: date | None, parent: str | None = None) -> StoryInput:
         vector = np.zeros(8, dtype=np.float32)
         vector[axis] = 1.0  # orthogonal: content alone never groups them
         return StoryInput(doc_id, vector, Counter(), day, parent)
@@ -161,6 +161,11 @@ def test_a_parent_decides_a_copys_story_only_near_its_dates() -> None:
                            doc("c", 2, date(2016, 8, 31), parent="a")])
     assert membership["b"] == membership["a"]
     assert membership["c"] != membership["a"]
+    # Undated versions sort by id, and a copy's id may sort before its source's: the
+    # source is placed first all the same, so the copies join its story.
+    _, membership = group([doc("x/source", 0, None), doc("x/neutral", 1, None, parent="x/source"),
+                           doc("x/alarmed", 2, None, parent="x/neutral")])
+    assert membership["x/alarmed"] == membership["x/neutral"] == membership["x/source"]
 
 
 def test_consistency_does_not_depend_on_the_order_of_votes() -> None:

@@ -181,6 +181,25 @@ def _near(story: Story, when: date | None) -> bool:
     return story.first - window <= when <= story.last + window
 
 
+def _parents_first(ordered: list[StoryInput]) -> list[StoryInput]:
+    """``ordered``, except that a document whose parent comes later is preceded by it (so
+    the parent's story is known when the copy is placed): undated copies sort by id, and
+    an id says nothing of which version came first."""
+    by_id = {d.id: d for d in ordered}
+    placed: set[str] = set()
+    result: list[StoryInput] = []
+    for doc in ordered:
+        chain = []
+        current: StoryInput | None = doc
+        while current is not None and current.id not in placed and current not in chain:
+            chain.append(current)
+            current = by_id.get(current.parent or "")
+        for item in reversed(chain):
+            placed.add(item.id)
+            result.append(item)
+    return result
+
+
 def group(documents: Iterable[StoryInput], stories: list[Story] | None = None,
           next_id: int = 1) -> tuple[list[Story], dict[str, str]]:
     """Place documents (any order; processed by date) into ``stories``, which it extends.
@@ -193,7 +212,7 @@ def group(documents: Iterable[StoryInput], stories: list[Story] | None = None,
     position = {s.id: i for i, s in enumerate(stories)}
     index = _StoryIndex(stories)
     counter = next_id
-    for doc in ordered:
+    for doc in _parents_first(ordered):
         chosen: int | None = None
         parent_story = position.get(membership.get(doc.parent or "", ""))
         if parent_story is not None and _near(stories[parent_story], doc.published):
