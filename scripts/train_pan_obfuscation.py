@@ -16,7 +16,6 @@ measures over all folds: the detection figures without the model having seen the
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import zlib
@@ -25,10 +24,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from _training import logistic_model, training_parser
 from sklearn.model_selection import GroupKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 import newstrace.style
 from newstrace.align import align_texts
@@ -36,7 +33,6 @@ from newstrace.evaluate import Feature, detect_pair, pan_measures, read_features
 from newstrace.style import SoftmaxModel
 from newstrace.transform import OBFUSCATION_FEATURES, obfuscation_vectors
 
-DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 CATEGORIES = {"02-no-obfuscation": "none", "03-random-obfuscation": "random",
               "04-translation-obfuscation": "translation", "05-summary-obfuscation": "summary"}
 #: L2 regularisation, chosen among 0.1, 1 and 10 by the grouped cross-validated accuracy
@@ -113,12 +109,11 @@ def held_out(data: Path, x: np.ndarray, y: np.ndarray, groups: np.ndarray, worke
 
 
 def model_pipeline():  # type: ignore[no-untyped-def]
-    return make_pipeline(StandardScaler(), LogisticRegression(C=REGULARISATION_C, max_iter=5000))
+    return logistic_model(REGULARISATION_C)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser = training_parser(__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--held-out", action="store_true",
                         help="also PAN's measures on each fold with a model fitted on the others")
@@ -137,6 +132,8 @@ def main() -> int:
             print(f"  {truth:>11} taken for {guess:<11} {n}")
     if args.held_out:
         held_out(data, x, y, groups, args.workers)
+    if args.dry_run:
+        return 0
     model.fit(x, y)
     fitted = SoftmaxModel.from_fitted(model, list(OBFUSCATION_FEATURES),
                                       f"PAN13 train, {len(y)} detected passages")
