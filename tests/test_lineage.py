@@ -243,3 +243,24 @@ def test_analyze_finishes_links_left_undescribed_by_a_stopped_run(tmp_path: Path
         report = newstrace.analyze(store, Options(progress=False))
         assert report.documents_analyzed == 0
         assert described(store) == before
+
+
+def test_lineage_says_when_no_evidence_decided_a_direction(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newstrace.cli import cli
+
+    original = body("museum.txt")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # Two undated copies of one text, neither cut nor marked: nothing says which came first.
+    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in {
+        "copy-1": original, "copy-2": original.replace("museum", "Museum", 1)}.items()))
+    db = str(tmp_path / "u.duckdb")
+    with newstrace.open_store(db) as store:
+        newstrace.ingest([corpus], store)
+        newstrace.analyze(store, Options(progress=False))
+        graph = newstrace.lineage.story_graph(store, "copy-1")
+    assert [data["direction"] for _, _, data in graph.edges(data=True)] == ["undecided"]
+    text = CliRunner().invoke(cli, ["lineage", "copy-1", "--db", db])
+    assert text.exit_code == 0 and "direction undecided" in text.stdout

@@ -309,8 +309,9 @@ def lineage(story_or_doc: str, db: str, fmt: str, out: str | None) -> None:
             data = graph.nodes[node]
             parents = list(graph.predecessors(node))
             role = "origin" if data.get("origin") else ("copy of " + ", ".join(
-                f"{p} ({graph.edges[p, node]['transformation']} {graph.edges[p, node]['score']:.2f})"
-                for p in parents) if parents else "independent")
+                f"{p} ({graph.edges[p, node]['transformation']} {graph.edges[p, node]['score']:.2f}"
+                + ("; direction undecided" if graph.edges[p, node].get("direction") == "undecided" else "")
+                + ")" for p in parents) if parents else "independent")
             lines.append(f"  {node} [{data.get('source')}, {data.get('published') or 'no date'}]: {role}")
         text = "\n".join(lines) + "\n"
     if out:

@@ -390,7 +390,9 @@ def story_graph(store, story_or_doc: str):  # type: ignore[no-untyped-def]
     """The lineage graph (networkx DiGraph) of a story, given its id or a member's id.
 
     Nodes carry document metadata and ``origin``; edges are closest-parent derivations
-    with ``score``, ``method`` and ``transformation`` (labels joined by commas)."""
+    with ``score``, ``method``, ``transformation`` (labels joined by commas) and
+    ``direction`` (the evidence that decided it: ``published``, ``cuts``... or
+    ``undecided`` when nothing did and the edge keeps the pair's stored order)."""
     import json
 
     import networkx as nx
@@ -413,13 +415,14 @@ def story_graph(store, story_or_doc: str):  # type: ignore[no-untyped-def]
         title, source, published, language = meta.get(doc_id, (None, None, None, None))
         graph.add_node(doc_id, title=title or "", source=source or "",
                        published=published.isoformat() if published else "", language=language or "")
-    for s, t, score, method, transformation in store.con.execute(
-            "SELECT source, target, score, method, transformation FROM links "
+    for s, t, score, method, transformation, evidence in store.con.execute(
+            "SELECT source, target, score, method, transformation, evidence FROM links "
             "WHERE parent AND list_contains(?, source) AND list_contains(?, target)",
             [members, members]).fetchall():
         labels = [item.get("label", "") for item in json.loads(transformation or "[]")]
+        direction = json.loads(evidence or "{}").get("direction", {})
         graph.add_edge(s, t, score=float(score or 0.0), method=method or "",
-                       transformation=",".join(labels))
+                       transformation=",".join(labels), direction=str(direction.get("by", "")))
     for node in graph.nodes:
         graph.nodes[node]["origin"] = graph.in_degree(node) == 0 and graph.out_degree(node) > 0
     return graph
