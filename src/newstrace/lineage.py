@@ -115,12 +115,15 @@ def orient(a: Document, b: Document, passages: list[Passage]
             evidence["by"] = "artefacts"
             return (*(forward if _artefacts(b) > _artefacts(a) else backward), evidence)
         if translated and "en" in (a.language, b.language):
-            from .translation import MACHINE_TRANSLATION_THRESHOLD, machine_translation_score
+            from .translation import (
+                MACHINE_TRANSLATION_DIRECTION_THRESHOLD,
+                machine_translation_score,
+            )
 
             english_is_b = b.language == "en"
             english, other = (b, a) if english_is_b else (a, b)
             machine = machine_translation_score(english.text, other.text, other.language)
-            if machine >= MACHINE_TRANSLATION_THRESHOLD:
+            if machine >= MACHINE_TRANSLATION_DIRECTION_THRESHOLD:
                 evidence.update(by="machine_translation_style", machine_translation_score=round(machine, 3))
                 return (*(forward if english_is_b else backward), evidence)
         evidence["by"] = "undecided"
