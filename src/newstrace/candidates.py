@@ -457,9 +457,12 @@ DESCRIBE_BATCH = 256
 
 
 def _describe_group(group: list[tuple[Document, Document, Link]]) -> list[Link]:
-    return [described_link(source, target, link.score, link.method, link.passages,
-                           dict(link.evidence.get("direction", {})))  # type: ignore[call-overload]
-            for source, target, link in group]
+    described = []
+    for source, target, link in group:
+        direction = link.evidence.get("direction")
+        described.append(described_link(source, target, link.score, link.method, link.passages,
+                                        dict(direction) if isinstance(direction, dict) else {}))
+    return described
 
 
 def stored_passages(store, pairs: Sequence[tuple[str, str]]  # type: ignore[no-untyped-def]
