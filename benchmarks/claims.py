@@ -112,7 +112,7 @@ def mixset(data: Path) -> None:
             continue
         items = json.loads(path.read_text())[:100]
         output_key = next((k for k in items[0] if k.endswith("_output")), None)
-        human_key = next((k for k in ("HWT_sentence", "HWT", "original") if k in items[0]), None)
+        human_key = next((k for k in ("HWT_sentence", "MGT_sentence", "HWT", "original") if k in items[0]), None)
         if output_key is None or human_key is None:
             print(f"MixSet {path.stem}: unexpected fields {sorted(items[0])}")
             continue
