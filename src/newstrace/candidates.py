@@ -508,10 +508,27 @@ def describe_pending(store, options: Options) -> int:  # type: ignore[no-untyped
                      for s, t, score, method, evidence in batch if s in docs and t in docs]
             links = run(_describe_group, [tasks[i:i + 16] for i in range(0, len(tasks), 16)])
             with store.transaction():
-                delete_links(store, [(link.source, link.target) for link in links])
-                insert_links(store, links)
+                _store_descriptions(store, links)
             bar.advance(len(batch))
     return len(pending)
+
+
+def _store_descriptions(store, links: list[Link]) -> None:  # type: ignore[no-untyped-def]
+    """Fill in the description columns of stored links (their passages stay as they are)."""
+    import pyarrow as pa
+
+    if not links:
+        return
+    columns = _description_columns(links)
+    table = pa.table({"source": [link.source for link in links],
+                      "target": [link.target for link in links], **columns})
+    assignments = ", ".join(f"{name} = d.{name}" for name in columns)
+    store.con.register("_descriptions", table)
+    try:
+        store.con.execute(f"UPDATE links SET {assignments} FROM _descriptions d "
+                          "WHERE links.source = d.source AND links.target = d.target")
+    finally:
+        store.con.unregister("_descriptions")
 
 
 def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type: ignore[no-untyped-def]
@@ -529,6 +546,24 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
                             pa.table({"doc_id": list(finished), "content_hash": hashes}))
 
 
+def _description_columns(links: list[Link]) -> dict[str, Any]:
+    """The ``links`` columns that depend on the direction (NULL for a link still to be
+    described, see ``describe_pending``)."""
+    import pyarrow as pa
+
+    def described(value: Callable[[Link], object]) -> list[str | None]:
+        return [json.dumps(value(link)) if link.described else None for link in links]
+
+    return {
+        "transformation": described(lambda link: link.transformation),
+        "claims": described(lambda link: link.claims),
+        "framing": described(lambda link: link.framing),
+        "claim_counts": described(lambda link: link.claims.get("counts", {})),
+        "distortion": pa.array([link.claims.get("distortion") for link in links], pa.float64()),
+        "framing_shift": described(lambda link: link.framing.get("framing_shift", {})),
+    }
+
+
 def insert_links(store, links: list[Link]) -> None:  # type: ignore[no-untyped-def]
     """Write links and their passages (inside the caller's transaction)."""
     import pyarrow as pa
@@ -536,26 +571,16 @@ def insert_links(store, links: list[Link]) -> None:  # type: ignore[no-untyped-d
     if not links:
         return
 
-    def described(value: Callable[[Link], object]) -> list[str | None]:
-        # NULL marks a link still to be described (``describe_pending``)
-        return [json.dumps(value(link)) if link.described else None for link in links]
-
-    store.insert_arrow("links", "source, target, relation, score, method, transformation, "
-                        "evidence, claims, framing, claim_counts, distortion, framing_shift",
+    columns = _description_columns(links)
+    store.insert_arrow("links", "source, target, relation, score, method, evidence, " + ", ".join(columns),
                         pa.table({
                             "source": [link.source for link in links],
                             "target": [link.target for link in links],
                             "relation": ["derived"] * len(links),
                             "score": [link.score for link in links],
                             "method": [link.method for link in links],
-                            "transformation": described(lambda link: link.transformation),
                             "evidence": [json.dumps(link.evidence) for link in links],
-                            "claims": described(lambda link: link.claims),
-                            "framing": described(lambda link: link.framing),
-                            "claim_counts": described(lambda link: link.claims.get("counts", {})),
-                            "distortion": pa.array([link.claims.get("distortion") for link in links],
-                                                   pa.float64()),
-                            "framing_shift": described(lambda link: link.framing.get("framing_shift", {})),
+                            **columns,
                         }))
     rows = [(link.source, link.target, p) for link in links for p in link.passages]
     store.insert_arrow(

@@ -192,10 +192,12 @@ def _parents_first(ordered: list[StoryInput]) -> list[StoryInput]:
     placed: set[str] = set()
     result: list[StoryInput] = []
     for doc in ordered:
-        chain = []
+        chain: list[StoryInput] = []
+        in_chain: set[str] = set()
         current: StoryInput | None = doc
-        while current is not None and current.id not in placed and current not in chain:
+        while current is not None and current.id not in placed and current.id not in in_chain:
             chain.append(current)
+            in_chain.add(current.id)
             current = by_id.get(current.parent or "")
         for item in reversed(chain):
             placed.add(item.id)
