@@ -189,6 +189,19 @@ def test_legacy_encodings_are_decoded_with_a_warning(tmp_path: Path, store: Stor
     assert "invalid UTF-8" in warnings["damaged.txt"]
 
 
+def test_stray_nul_bytes_in_text_are_replaced_not_rejected(tmp_path: Path, store: Store) -> None:
+    root = tmp_path / "nul"
+    root.mkdir()
+    # scraped text with two stray NULs, as some web pages carry them
+    (root / "stray.txt").write_bytes(ARTICLE.encode("utf-8").replace(b" ", b" \x00", 2))
+    report = ingest([root], store)
+    assert report.rejected == 0
+    text = store.document("stray.txt").text
+    assert "\x00" not in text and text.count("\ufffd") == 2
+    warnings = {e["origin"]: e["reason"] for e in store.errors() if e["severity"] == "warning"}
+    assert "2 NUL byte(s) replaced" in warnings["stray.txt"]
+
+
 def test_huge_files_are_rejected_with_the_limit(tmp_path: Path, store: Store) -> None:
     root = tmp_path / "big"
     root.mkdir()
