@@ -87,3 +87,16 @@ def corpus(tmp_path: Path) -> Path:
 
 def gz(data: bytes) -> bytes:
     return gzip.compress(data)
+
+
+def made_up_text(seed: int, sentences: int) -> str:
+    """Sentences of made-up words: texts of different seeds share no wording."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ("ka", "lo", "mi", "ten", "ras", "vu", "sel", "dor", "pi", "ne", "bra", "tos")
+
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+
+    return " ".join(" ".join(word() for _ in range(12)).capitalize() + "." for _ in range(sentences))

@@ -8,7 +8,7 @@ import newstrace
 import newstrace.copies
 from newstrace import Options
 
-from .conftest import DEMO
+from .conftest import DEMO, made_up_text
 
 
 @pytest.fixture(scope="module")
@@ -143,19 +143,6 @@ def test_quotes_shared_only_when_both_sides_quote() -> None:
     assert not _shared_quotations(quoting, restyled, passage(quoting, restyled), options)
 
 
-def _filler(seed: int, sentences: int) -> str:
-    """Sentences of made-up words: texts of different seeds share no wording."""
-    import random
-
-    rng = random.Random(seed)
-    syllables = ("ka", "lo", "mi", "ten", "ras", "vu", "sel", "dor", "pi", "ne", "bra", "tos")
-
-    def word() -> str:
-        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
-
-    return " ".join(" ".join(word() for _ in range(12)).capitalize() + "." for _ in range(sentences))
-
-
 def test_a_copied_paragraph_links_long_documents() -> None:
     """One paragraph copied into a long document is a link even though it is a small share
     of both texts; a single shared sentence is not."""
@@ -166,8 +153,8 @@ def test_a_copied_paragraph_links_long_documents() -> None:
                  "will stop in January, after fuel costs doubled and passenger numbers fell by a "
                  "third. Islanders have until the end of the month to comment on a replacement "
                  "timetable, which keeps two morning sailings and one in the evening.")
-    source = Document("long-a", _filler(1, 200) + " " + paragraph + " " + _filler(2, 200))
-    copy = Document("long-b", _filler(3, 150) + " " + paragraph + " " + _filler(4, 150))
+    source = Document("long-a", made_up_text(1, 200) + " " + paragraph + " " + made_up_text(2, 200))
+    copy = Document("long-b", made_up_text(3, 150) + " " + paragraph + " " + made_up_text(4, 150))
     options = Options(progress=False)
     link = verify_pair(source, copy, options)
     assert link is not None and link.score < options.min_link_score
@@ -175,5 +162,5 @@ def test_a_copied_paragraph_links_long_documents() -> None:
     assert any(p.target[0] <= copied + 10 and p.target[1] >= copied + len(paragraph) - 10
                for p in link.passages)
     one_sentence = paragraph.split(". ")[0] + "."
-    other = Document("long-c", _filler(5, 150) + " " + one_sentence + " " + _filler(6, 150))
+    other = Document("long-c", made_up_text(5, 150) + " " + one_sentence + " " + made_up_text(6, 150))
     assert verify_pair(source, other, options) is None

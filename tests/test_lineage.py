@@ -11,7 +11,7 @@ from newstrace.copies import excerpt, spin
 from newstrace.lineage import Edge, closest_parents, consistent_reversals, origins
 from newstrace.stories import adjusted_rand_index
 
-from .conftest import DEMO
+from .conftest import DEMO, made_up_text
 
 
 def body(name: str) -> str:
@@ -264,3 +264,34 @@ def test_lineage_says_when_no_evidence_decided_a_direction(tmp_path: Path) -> No
     assert [data["direction"] for _, _, data in graph.edges(data=True)] == ["undecided"]
     text = CliRunner().invoke(cli, ["lineage", "copy-1", "--db", db])
     assert text.exit_code == 0 and "direction undecided" in text.stdout
+
+
+def test_disjoint_regions_count_distinct_passages() -> None:
+    from newstrace.lineage import compilation_direction, disjoint_regions
+
+    assert disjoint_regions([(0, 100), (100, 250), (300, 400)]) == 3
+    assert disjoint_regions([(0, 300), (50, 250), (100, 400)]) == 1  # one passage, taken thrice
+    assert compilation_direction(1, 3) == 1 and compilation_direction(3, 1) == -1
+    assert compilation_direction(2, 3) == 0
+
+
+def test_a_compilation_is_downstream_of_its_sources(tmp_path: Path) -> None:
+    """A digest made of one paragraph from each of three long reports, as long as each of
+    them: the pairs' own evidence is silent (same lengths, verbatim), the compilation decides."""
+    paragraphs = [made_up_text(100 + i, 4) for i in range(3)]
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for i, paragraph in enumerate(paragraphs):
+        (folder / f"report-{i}.txt").write_text(
+            f"Report {i}\n\n{made_up_text(i, 40)}\n\n{paragraph}\n\n{made_up_text(10 + i, 40)}")
+    # named to sort first: an undecided pair would keep it upstream
+    (folder / "a-digest.txt").write_text(
+        "Digest\n\n" + "\n\n".join(f"{made_up_text(20 + i, 20)}\n\n{p}" for i, p in enumerate(paragraphs))
+        + "\n\n" + made_up_text(30, 24))
+    with newstrace.open_store(tmp_path / "c.duckdb") as store:
+        newstrace.ingest([folder], store, Options(progress=False))
+        newstrace.analyze(store, Options(progress=False, semantic=False))
+        rows = store.con.execute("SELECT source, target, evidence FROM links").fetchall()
+    digest_links = {(s, t): json.loads(e)["direction"] for s, t, e in rows if "a-digest.txt" in (s, t)}
+    assert set(digest_links) == {(f"report-{i}.txt", "a-digest.txt") for i in range(3)}
+    assert all(d["by"] == "compilation" for d in digest_links.values())
