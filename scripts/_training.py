@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from sklearn.linear_model import LogisticRegression
@@ -26,3 +28,47 @@ def training_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--dry-run", action="store_true", help="report, do not write the model")
     return parser
+
+
+#: MixSet's operations on human text that make LLM text of it.
+MIXSET_OPERATIONS = ("rewrite", "polish_sentence", "polish_token", "complete")
+SHEEPDOG_VERSIONS = ("source", "objective", "neutral", "emotionally_triggering", "sensational")
+
+
+def ingested_text(text: str) -> str | None:
+    """``text`` as newstrace's ingest leaves it, or None when ingest rejects it."""
+    from newstrace.ingest import RawRecord, build_document
+    from newstrace.options import Options
+
+    try:
+        return build_document(RawRecord("x", "training", "x", {"text": text}),
+                              Options(progress=False, detect_language=False)).text
+    except Exception:  # an empty or unusable text is left out
+        return None
+
+
+def mixset_texts(data: Path) -> Iterator[tuple[str, int, str]]:
+    """(raw text, 1 for LLM output and 0 for human text, group) for MixSet's human texts
+    (each once) and what GPT-4 and Llama 2 made of them; the group is the human text."""
+    human_seen: set[str] = set()
+    for path in sorted((data / "mixset" / "separated_files").glob("*.json")):
+        if not any(path.stem.endswith(op) for op in MIXSET_OPERATIONS):
+            continue
+        for item in json.loads(path.read_text()):
+            human = item.get("HWT_sentence")
+            output = next((v for k, v in item.items() if k.endswith("_output")), None)
+            if not human or not output:
+                continue
+            group = f"{item.get('category')}/{item.get('id')}"
+            yield output, 1, group
+            if group not in human_seen:
+                human_seen.add(group)
+                yield human, 0, group
+
+
+def sheepdog_texts(data: Path) -> Iterator[tuple[str, int, int]]:
+    """(raw text, 1 for an LLM restyling and 0 for the source article, article number)."""
+    for number, line in enumerate((data / "sheepdog-politifact" / "train.jsonl").open()):
+        record = json.loads(line)
+        for key in SHEEPDOG_VERSIONS:
+            yield record[key], int(key != "source"), number

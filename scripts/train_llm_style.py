@@ -16,63 +16,50 @@ import json
 from pathlib import Path
 
 import numpy as np
-from _training import logistic_model, training_parser
+from _training import (
+    MIXSET_OPERATIONS,
+    ingested_text,
+    logistic_model,
+    mixset_texts,
+    sheepdog_texts,
+    training_parser,
+)
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
-from newstrace.ingest import RawRecord, build_document
-from newstrace.options import Options
 from newstrace.style import StyleModel, style_vector
 
-OPERATIONS = ("rewrite", "polish_sentence", "polish_token", "complete")
 #: Chosen among 0.003, 0.01, 0.03 and 0.1: the strongest regularisation transfers best to
 #: SheepDog (a source below its restyling in 0.84 of pairs, against 0.79, 0.70, 0.60);
 #: MixSet's own cross-validated AUROC moves little.
 REGULARISATION_C = 0.003
 OUT = Path(__file__).resolve().parents[1] / "src" / "newstrace" / "data" / "llm_style.json"
-_OPTIONS = Options(progress=False, detect_language=False)
 
 
 def vector_of(text: str) -> list[float] | None:
-    try:
-        return style_vector(build_document(RawRecord("x", "mixset", "x", {"text": text}), _OPTIONS).text)
-    except Exception:  # an empty or unusable text is left out
-        return None
+    ingested = ingested_text(text)
+    return style_vector(ingested) if ingested is not None else None
 
 
 def mixset(data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows, labels, groups = [], [], []
-    human_seen: set[str] = set()
-    for path in sorted((data / "mixset" / "separated_files").glob("*.json")):
-        if not any(path.stem.endswith(op) for op in OPERATIONS):
-            continue
-        for item in json.loads(path.read_text()):
-            human = item.get("HWT_sentence")
-            output = next((v for k, v in item.items() if k.endswith("_output")), None)
-            if not human or not output:
-                continue
-            group = f"{item.get('category')}/{item.get('id')}"
-            pairs = [(1, output)] + ([(0, human)] if group not in human_seen else [])
-            human_seen.add(group)
-            for label, text in pairs:
-                vector = vector_of(text)
-                if vector is not None:
-                    rows.append(vector)
-                    labels.append(label)
-                    groups.append(group)
+    for text, label, group in mixset_texts(data):
+        vector = vector_of(text)
+        if vector is not None:
+            rows.append(vector)
+            labels.append(label)
+            groups.append(group)
     _, codes = np.unique(groups, return_inverse=True)
     return np.array(rows), np.array(labels), codes
 
 
 def sheepdog(data: Path) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
-    for line in (data / "sheepdog-politifact" / "train.jsonl").open():
-        record = json.loads(line)
-        for key in ("source", "objective", "neutral", "emotionally_triggering", "sensational"):
-            vector = vector_of(record[key])
-            if vector is not None:
-                rows.append(vector)
-                labels.append(int(key != "source"))
+    for text, label, _ in sheepdog_texts(data):
+        vector = vector_of(text)
+        if vector is not None:
+            rows.append(vector)
+            labels.append(label)
     return np.array(rows), np.array(labels)
 
 
@@ -99,7 +86,7 @@ def main() -> int:
         unseen = roc_auc_score(sy, fitted.predict_proba(sx)[:, 1])
         print(f"SheepDog (not fitted on; used to choose C): articles vs LLM restylings AUROC {unseen:.3f}")
         note = f"; SheepDog AUROC {unseen:.3f}"
-    trained_on = (f"MixSet human vs GPT-4/Llama 2 {'/'.join(OPERATIONS)}, C={REGULARISATION_C}; "
+    trained_on = (f"MixSet human vs GPT-4/Llama 2 {'/'.join(MIXSET_OPERATIONS)}, C={REGULARISATION_C}; "
                   f"grouped 5-fold AUROC {cv:.3f}{note}")
     payload = StyleModel.from_fitted(fitted, trained_on).to_json()
     if not args.dry_run:

@@ -141,3 +141,16 @@ def test_common_word_swaps_are_a_polish_not_spin() -> None:
     spun = spin(original, rate=0.8, seed=5, debris=0.0)
     spun_link = candidates.verify_pair(doc("a", original), doc("c", spun), Options(semantic=False))
     assert labels_of(spun_link)["spun"]["evidence"]["replacements_rarer_by"] >= 0.4
+
+
+def test_wording_model_reads_the_llm_rewrite_as_model_written(veloria_pair) -> None:
+    from newstrace.style import llm_wording_score, load_wording_model
+
+    source, rewrite = veloria_pair
+    assert llm_wording_score(rewrite.text) > 0.5 > llm_wording_score(source.text)
+    model = load_wording_model("llm_wording")
+    again = type(model).from_json(model.to_json())
+    assert abs(again.score(rewrite.text) - model.score(rewrite.text)) < 1e-4
+    with pytest.raises(ValueError, match="differ in length"):
+        type(model)({"a": 0}, (1.0,), (), 0.0)
+

@@ -274,3 +274,64 @@ def llm_style_score(text: str) -> float:
     """Probability-like score in [0, 1] that ``text`` was written (or rewritten) by a
     language model, from ``data/llm_style.json`` (scripts/train_llm_style.py)."""
     return load_model("llm_style").score(style_vector(text))
+
+
+# ----------------------------------------------------------------------------- wording
+#: Tokens of the wording model: words and single punctuation marks, lower-cased.
+WORDING_TOKEN = re.compile(r"(?u)\b\w+\b|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class WordingModel:
+    """A logistic model over a text's tf-idf word and word-pair vector (sublinear counts,
+    L2-normalised, as scikit-learn's ``TfidfVectorizer`` makes it): which words and word
+    pairs a kind of writing favours. Stored as ``data/<name>.json``."""
+
+    vocabulary: dict[str, int]
+    idf: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    trained_on: str = ""
+
+    def __post_init__(self) -> None:
+        if not len(self.vocabulary) == len(self.idf) == len(self.weights):
+            raise ValueError("wording model parts differ in length")
+
+    def score(self, text: str) -> float:
+        tokens = WORDING_TOKEN.findall(text.lower())
+        counts: dict[int, int] = {}
+        for term in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]:
+            index = self.vocabulary.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        values = {i: (1.0 + math.log(n)) * self.idf[i] for i, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        z = self.bias + sum(self.weights[i] * v / norm for i, v in values.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_json(self) -> dict[str, object]:
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return {"terms": terms, "idf": [round(x, 5) for x in self.idf],
+                "weights": [round(x, 5) for x in self.weights], "bias": self.bias,
+                "trained_on": self.trained_on}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> WordingModel:
+        terms = list(data["terms"])  # type: ignore[call-overload]
+        return cls({t: i for i, t in enumerate(terms)}, tuple(data["idf"]),  # type: ignore[arg-type]
+                   tuple(data["weights"]), float(data["bias"]),  # type: ignore[arg-type]
+                   str(data.get("trained_on", "")))
+
+
+@lru_cache(maxsize=2)
+def load_wording_model(name: str) -> WordingModel:
+    """A shipped wording model, ``data/<name>.json``."""
+    return WordingModel.from_json(_model_json(name))
+
+
+@lru_cache(maxsize=256)
+def llm_wording_score(text: str) -> float:
+    """Probability-like score in [0, 1] that ``text`` was written (or rewritten) by a
+    language model, from the words and word pairs it uses (``data/llm_wording.json``,
+    scripts/train_llm_wording.py)."""
+    return load_wording_model("llm_wording").score(text)
