@@ -4,11 +4,13 @@
 
 1. MixSet: each LLM output against its human text: linked (derived from it) and labelled
    ``paraphrase`` or ``llm_rewrite``; accuracy per operation (target >= 0.90 on rewrite and
-   polish_sentence). Direction of reworded pairs uses the LLM-style model, which was
-   fitted on MixSet (scripts/train_llm_style.py prints its held-out AUROC), so the
-   "derived" share here is not a held-out figure.
+   polish_sentence). Direction of reworded pairs uses the LLM-style and wording models,
+   both fitted on MixSet (scripts/train_llm_style.py and train_llm_wording.py print their
+   held-out AUROCs), so the "derived" share here is not a held-out figure.
 2. BASIL: share of the 300 human-written articles that the source-blind signals flag as
-   ``spun``, ``machine_translation`` or ``llm_rewrite`` (target < 3%).
+   ``spun``, ``machine_translation`` or ``llm_rewrite`` (target < 3%). SheepDog (which no
+   model was fitted on): share of LLM restylings, and of the articles themselves, that the
+   source-blind signals flag as ``llm_rewrite``.
 3. PAN13 obfuscation agreement is printed by benchmarks/pan.py (target >= 95%).
 4. WMT21 ja-en: each Japanese document ingested with its English human reference and the 16
    systems' outputs; each English text must be linked to the Japanese source as a
@@ -86,6 +88,22 @@ def basil(data: Path) -> None:
           f"{total / len(paths):.3f} " + str(flagged))
 
 
+def sheepdog(data: Path, limit: int) -> None:
+    options = Options(progress=False)
+    flagged = {"source": [0, 0], "restyling": [0, 0]}
+    for number, line in enumerate((data / "sheepdog-politifact" / "train.jsonl").open()):
+        if number >= limit:
+            break
+        record = json.loads(line)
+        for key in ("source", "objective", "neutral", "emotionally_triggering", "sensational"):
+            kind = "source" if key == "source" else "restyling"
+            signals = source_blind_signals(doc(f"{number}/{key}", record[key], options))
+            flagged[kind][0] += any(s["label"] == "llm_rewrite" for s in signals)
+            flagged[kind][1] += 1
+    print("SheepDog flagged llm_rewrite source-blind: " + ", ".join(
+        f"{kind}s {n}/{total} = {n / total:.3f}" for kind, (n, total) in flagged.items()))
+
+
 def auroc(positives: list[float], negatives: list[float]) -> float:
     from scipy.stats import mannwhitneyu
 
@@ -151,6 +169,8 @@ def main() -> int:
         print(f"evaluation data not found at {args.data}", file=sys.stderr)
         return 2
     basil(args.data)
+    if (args.data / "sheepdog-politifact").is_dir():
+        sheepdog(args.data, args.limit)
     mixset(args.data, args.limit)
     wmt(args.data, args.limit)
     return 0

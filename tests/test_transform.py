@@ -72,7 +72,12 @@ def test_source_blind_signals() -> None:
     spun = doc("x", spin(body("bridge.txt"), rate=0.8, seed=1, debris=0.6))
     assert [s["label"] for s in source_blind_signals(spun)] == ["spun"]
     assert source_blind_signals(doc("y", body("rail-strike.txt"))) == []
-    assert [s["label"] for s in source_blind_signals(doc("z", body("veloria-llm.txt")))] == ["llm_rewrite"]
+    llm = source_blind_signals(doc("z", body("veloria-llm.txt")))
+    assert [s["label"] for s in llm] == ["llm_rewrite"]
+    # the wording model's evidence: terms a reader can check, not commas and "the"
+    terms = llm[0]["evidence"]["model_wording"]
+    assert terms and all(any(c.isalpha() for c in t) for t in terms)
+    assert {"moreover", "notably"} & set(terms)
 
 
 def test_parallel_verification_matches_in_process(tmp_path, monkeypatch) -> None:

@@ -25,6 +25,7 @@ _FUNCTION_WORDS_TEXT = (
     "about after before over under into through during while because if when where how "
     "what")
 FUNCTION_WORDS = tuple(_FUNCTION_WORDS_TEXT.split())
+_FUNCTION_WORD_SET = frozenset(FUNCTION_WORDS)
 #: Phrases literal machine translation produces (calques and inserted subjects).
 CALQUES = (
     "regarding", "such as", "etc.", "it is said", "it seems", "we will", "i think",
@@ -297,7 +298,8 @@ class WordingModel:
         if not len(self.vocabulary) == len(self.idf) == len(self.weights):
             raise ValueError("wording model parts differ in length")
 
-    def score(self, text: str) -> float:
+    def contributions(self, text: str) -> dict[int, float]:
+        """Each known term's share of the logit: weight times its normalised tf-idf."""
         tokens = WORDING_TOKEN.findall(text.lower())
         counts: dict[int, int] = {}
         for term in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]:
@@ -306,8 +308,20 @@ class WordingModel:
                 counts[index] = counts.get(index, 0) + 1
         values = {i: (1.0 + math.log(n)) * self.idf[i] for i, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-        z = self.bias + sum(self.weights[i] * v / norm for i, v in values.items())
+        return {i: self.weights[i] * v / norm for i, v in values.items()}
+
+    def score(self, text: str) -> float:
+        z = self.bias + sum(self.contributions(text).values())
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def telling_terms(self, text: str, limit: int = 10) -> list[str]:
+        """The words and word pairs of ``text`` that raise its score most, leaving out those
+        made only of function words and punctuation (they weigh, but tell a reader little)."""
+        terms = {i: t for t, i in self.vocabulary.items()}
+        ranked = sorted(((c, i) for i, c in self.contributions(text).items() if c > 0), reverse=True)
+        telling = [terms[i] for _, i in ranked if any(
+            w.isalpha() and w not in _FUNCTION_WORD_SET for w in terms[i].split())]
+        return telling[:limit]
 
     def to_json(self) -> dict[str, object]:
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
