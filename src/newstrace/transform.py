@@ -366,7 +366,7 @@ def source_blind_signals(doc) -> list[dict[str, object]]:  # type: ignore[no-unt
 
 #: Wording-model score (``style.llm_wording_score``) from which a text alone is flagged as
 #: model-written. BASIL's 300 human news articles: none reach it (highest 0.887; 1 of 300
-#: from 0.8). SheepDog: 62% of the 4,800 LLM restylings of the first 1,200 articles reach
+#: from 0.8). SheepDog: 62% of the 1,200 LLM restylings of the first 300 articles reach
 #: it (1.4% by style markers alone), and 2.7% of the PolitiFact articles themselves.
 SOURCE_BLIND_WORDING = 0.9
 
