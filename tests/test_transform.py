@@ -65,7 +65,10 @@ def test_llm_rewrite_is_labelled_with_style_markers(veloria_pair) -> None:
     link = candidates.verify_pair(source, rewrite, Options(semantic=False))
     labels = labels_of(link)
     assert "llm_rewrite" in labels and "spun" not in labels
-    assert "for generations to come" in labels["llm_rewrite"]["evidence"]["style_markers"]
+    evidence = labels["llm_rewrite"]["evidence"]
+    assert "for generations to come" in evidence["style_markers"]
+    assert evidence["wording_copy"] >= 0.9 and evidence["wording_source"] < 0.5
+    assert evidence["model_wording"]
 
 
 def test_source_blind_signals() -> None:

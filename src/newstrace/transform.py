@@ -317,9 +317,21 @@ def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ign
                if m not in source.text.lower()]
     n_words = max(1, len(target.text.split()))
     rate = 100 * len(markers) / n_words
-    if rate >= LLM_MARKER_RATE or (markers and added and len(markers) >= 3):
-        labels.append(_label("llm_rewrite", min(1.0, rate / (2 * LLM_MARKER_RATE)),
-                             style_markers=markers, added_passages=added[:10]))
+    by_markers = rate >= LLM_MARKER_RATE or (markers and added and len(markers) >= 3)
+    wording_source, wording_target = _llm_wording(source), _llm_wording(target)
+    # the copy reads as model-written and its source does not
+    by_wording = wording_target >= SOURCE_BLIND_WORDING and wording_source < REWRITE_SOURCE_WORDING
+    if by_markers or by_wording:
+        evidence: dict[str, object] = {
+            "style_markers": markers, "added_passages": added[:10],
+            "wording_source": round(wording_source, 3), "wording_copy": round(wording_target, 3)}
+        if by_wording:
+            from .style import load_wording_model
+
+            evidence["model_wording"] = load_wording_model("llm_wording").telling_terms(target.text)
+        score = max(min(1.0, rate / (2 * LLM_MARKER_RATE)) if by_markers else 0.0,
+                    wording_target if by_wording else 0.0)
+        labels.append(_label("llm_rewrite", score, **evidence))
     elif added and target_covered < 0.85:
         labels.append(_label("added_text", 1 - target_covered, added_passages=added[:10]))
     return labels
@@ -369,6 +381,9 @@ def source_blind_signals(doc) -> list[dict[str, object]]:  # type: ignore[no-unt
 #: from 0.8). SheepDog: 62% of the 1,200 LLM restylings of the first 300 articles reach
 #: it (1.4% by style markers alone), and 2.7% of the PolitiFact articles themselves.
 SOURCE_BLIND_WORDING = 0.9
+#: A copy that reaches ``SOURCE_BLIND_WORDING`` is labelled ``llm_rewrite`` of a source
+#: whose wording score stays under this (the source does not read as model-written).
+REWRITE_SOURCE_WORDING = 0.5
 
 
 def _llm_wording(doc) -> float:  # type: ignore[no-untyped-def]
