@@ -29,6 +29,24 @@ def test_ancestor_kept_when_descendant_is_no_closer() -> None:
     assert closest_parents(edges) == {("A", "B"), ("A", "C")}
 
 
+def test_a_copy_keeps_specifics_only_its_true_parent_has() -> None:
+    # R1 and R2 restyle S and read alike, but R2 keeps figures and names R1 dropped
+    edges = [Edge("S", "R1", 0.6), Edge("S", "R2", 0.6), Edge("R1", "R2", 0.9, explained=0.6)]
+    assert closest_parents(edges) == {("S", "R1"), ("S", "R2")}
+    # ... while a copy of a copy keeps its parent's new specifics (shared innovations)
+    chain = [Edge("A", "B", 0.9), Edge("A", "C", 0.7, explained=0.5), Edge("B", "C", 0.72)]
+    assert closest_parents(chain) == {("A", "B"), ("B", "C")}
+
+
+def test_specific_terms_are_figures_names_and_rare_words() -> None:
+    from newstrace.lineage import specific_terms
+
+    terms = specific_terms("The council met Tuesday. Mayor Lund said 1,200 homes face an "
+                           "ineluctable rise. Rain fell.")
+    assert {"1,200", "lund", "tuesday", "ineluctable"} <= terms
+    assert not {"the", "rain", "said", "homes"} & terms
+
+
 def test_compilation_has_two_parents() -> None:
     edges = [Edge("A", "C", 0.5, ((0, 400),)), Edge("B", "C", 0.5, ((420, 900),))]
     assert closest_parents(edges) == {("A", "C"), ("B", "C")}

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .align import Passage, coverage
 from .model import Document
@@ -206,6 +208,14 @@ PARENT_MARGIN = 0.03
 #: resembles the source without one descending from the other. SheepDog restyling pairs
 #: score 0.6 at the median (0.79 at p90); copies of copies in the fixtures score above 0.9.
 INHERITANCE_SCORE = 0.85
+#: A candidate parent that has this much more of the copy's specific terms (figures, names,
+#: rare words) than another is the closer parent, whatever their scores: a copy cannot
+#: keep what its parent had lost (shared omissions), and it keeps its parent's new
+#: specifics (shared innovations). Restylings of one article by one model resemble each
+#: other more than the article, but each keeps figures and names the others dropped. On
+#: 100 SheepDog articles in one store, own source as parent 238 -> 263 of 400; the margin
+#: was chosen before measuring, not tuned.
+EXPLAINED_MARGIN = 0.1
 #: Subtracted from semantic (cross-lingual) link scores when choosing parents.
 SEMANTIC_PENALTY = 0.1
 #: Two sources of one copy are both parents (a compilation) when the target passages they
@@ -220,6 +230,8 @@ class Edge:
     score: float
     target_spans: tuple[tuple[int, int], ...] = ()
     method: str = "lexical"
+    #: Share of the target's specific terms (figures, names, rare words) the source has.
+    explained: float = 1.0
 
     @property
     def strength(self) -> float:
@@ -274,11 +286,14 @@ def closest_parents(edges: Iterable[Edge]) -> set[tuple[str, str]]:
                 if a.source == b.source or a.source not in alive or b.source not in alive:
                     continue
                 if _reachable(graph, a.source, b.source):  # a is an ancestor of b
-                    if b.strength > a.strength + PARENT_MARGIN and b.score >= INHERITANCE_SCORE:
+                    if abs(a.explained - b.explained) >= EXPLAINED_MARGIN:
+                        # the copy keeps specifics only one of them has
+                        alive.pop((b if a.explained > b.explained else a).source, None)
+                    elif b.strength > a.strength + PARENT_MARGIN and b.score >= INHERITANCE_SCORE:
                         alive.pop(a.source, None)
                     else:
                         alive.pop(b.source, None)
-        kept = sorted(alive.values(), key=lambda e: -e.strength)
+        kept = sorted(alive.values(), key=lambda e: (-math.floor(e.explained / EXPLAINED_MARGIN), -e.strength))
         chosen: list[Edge] = []
         for e in kept:
             if all(_overlap_share(e.target_spans, c.target_spans) < COMPILATION_OVERLAP for c in chosen):
@@ -528,7 +543,7 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
                   tuple((int(span[0]), int(span[1])) for span in spans
                         if span is not None and span[0] is not None), method or "lexical")
              for s, t, score, method, spans in rows]
-    parents = closest_parents(edges)
+    parents = closest_parents(_with_explained(store, edges))
     with store.transaction():
         store.con.execute("UPDATE links SET parent = FALSE")
         if parents:
@@ -536,6 +551,48 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
                 "UPDATE links SET parent = TRUE WHERE list_contains(?, source || chr(31) || target)",
                 [[f"{s}\x1f{t}" for s, t in parents]])
     return len(parents)
+
+
+_FIGURE_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+
+
+@lru_cache(maxsize=1024)
+def specific_terms(text: str) -> frozenset[str]:
+    """A text's figures, capitalised words inside sentences (names) and rare words
+    (wordfreq Zipf under ``transform.RARE_ZIPF``): what a rewrite keeps or drops."""
+    from .transform import RARE_ZIPF, zipf
+
+    terms, previous_end = set(), 0
+    for match in _FIGURE_OR_WORD.finditer(text):
+        token = match.group()
+        gap = text[previous_end:match.start()].strip()
+        previous_end = match.end()
+        # what precedes the word: punctuation in the gap, else the previous word
+        opens_sentence = (gap[-1:] in (".", "!", "?", '"', "\u201c") if gap
+                          else match.start() == 0)
+        if token[0].isdigit():
+            terms.add(token)
+        elif (token[0].isupper() and not opens_sentence) or zipf(token.lower()) < RARE_ZIPF:
+            terms.add(token.lower())
+    return frozenset(terms)
+
+
+def _with_explained(store, edges: list[Edge]) -> list[Edge]:  # type: ignore[no-untyped-def]
+    """``edges`` with ``explained`` set where a target has several candidate parents."""
+    incoming: dict[str, list[Edge]] = {}
+    for e in edges:
+        incoming.setdefault(e.target, []).append(e)
+    contested = [e for group in incoming.values() if len(group) > 1 for e in group]
+    if not contested:
+        return edges
+    ids = sorted({d for e in contested for d in (e.source, e.target)})
+    texts = {d.id: d.text for d in store.documents(ids)}
+    explained = {}
+    for e in contested:
+        wanted = specific_terms(texts[e.target])
+        explained[e.source, e.target] = (len(wanted & specific_terms(texts[e.source])) / len(wanted)
+                                         if wanted else 1.0)
+    return [replace(e, explained=explained.get((e.source, e.target), 1.0)) for e in edges]
 
 
 # ----------------------------------------------------------------------------- graphs
