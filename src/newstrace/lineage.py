@@ -13,7 +13,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from .align import Passage, coverage
 from .model import Document
@@ -556,7 +555,6 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
 _FIGURE_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
 
-@lru_cache(maxsize=1024)
 def specific_terms(text: str) -> frozenset[str]:
     """A text's figures, capitalised words inside sentences (names) and rare words
     (wordfreq Zipf under ``transform.RARE_ZIPF``): what a rewrite keeps or drops."""
@@ -586,12 +584,11 @@ def _with_explained(store, edges: list[Edge]) -> list[Edge]:  # type: ignore[no-
     if not contested:
         return edges
     ids = sorted({d for e in contested for d in (e.source, e.target)})
-    texts = {d.id: d.text for d in store.documents(ids)}
+    terms = {d.id: specific_terms(d.text) for d in store.documents(ids)}
     explained = {}
     for e in contested:
-        wanted = specific_terms(texts[e.target])
-        explained[e.source, e.target] = (len(wanted & specific_terms(texts[e.source])) / len(wanted)
-                                         if wanted else 1.0)
+        wanted = terms[e.target]
+        explained[e.source, e.target] = len(wanted & terms[e.source]) / len(wanted) if wanted else 1.0
     return [replace(e, explained=explained.get((e.source, e.target), 1.0)) for e in edges]
 
 
