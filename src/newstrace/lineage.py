@@ -43,6 +43,7 @@ LLM_WORDING_WRITTEN = 0.5
 #: model alone, 243 with both wording rules. (Without the "other side not" condition: 252,
 #: but PAN13 discovery replay 0.955.)
 ONE_SIDE_COVERAGE = 0.3
+LLM_WORDING_STARK = 0.1
 #: ... and only when the passages on the long side start in its first fifth: the short
 #: text rewrote the long one's opening. A passage from inside a long text is what PAN13
 #: builds (a short source embedded in a long suspicious document), where the rule was
@@ -50,7 +51,6 @@ ONE_SIDE_COVERAGE = 0.3
 #: discovery run, direction 0.958 -> 0.961; 100 SheepDog articles, own source as parent
 #: 243 -> 238 of 400 (235 at 0.05).
 OPENING_SHARE = 0.2
-LLM_WORDING_STARK = 0.1
 # Tried and not kept: letting the style scores also decide a pair covered on one side
 # only when they differ by 0.3 (a restyling of the opening of a long transcript). SheepDog
 # own source as parent rose 0.535 -> 0.544, but PAN13 discovery direction fell 0.966 ->
@@ -92,7 +92,9 @@ def orient(a: Document, b: Document, passages: list[Passage]
     """(source, target, passages with source spans in ``source``, evidence) for a pair
     aligned with ``a`` as source and ``b`` as target.
 
-    In order: publication dates; language-model style markers (a rewrite adds them); cuts
+    In order: publication dates; language-model style markers (a rewrite adds them); for a
+    reworded pair, originality (the side that reads as model-written and keeps fewer
+    specifics is the rewrite, see ``_llm_originality``); cuts
     (the aligned passages are longer on the source side: an excerpt or summary drops
     sentences inside what it keeps); coverage: a text that is nothing but the other's
     passages is an excerpt of it, otherwise the side with more text of its own (added
