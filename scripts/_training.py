@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from sklearn.linear_model import LogisticRegression
@@ -35,14 +36,19 @@ MIXSET_OPERATIONS = ("rewrite", "polish_sentence", "polish_token", "complete")
 SHEEPDOG_VERSIONS = ("source", "objective", "neutral", "emotionally_triggering", "sensational")
 
 
+@lru_cache(maxsize=1)
+def _ingest_options():  # type: ignore[no-untyped-def]
+    from newstrace.options import Options
+
+    return Options(progress=False, detect_language=False)
+
+
 def ingested_text(text: str) -> str | None:
     """``text`` as newstrace's ingest leaves it, or None when ingest rejects it."""
     from newstrace.ingest import RawRecord, build_document
-    from newstrace.options import Options
 
     try:
-        return build_document(RawRecord("x", "training", "x", {"text": text}),
-                              Options(progress=False, detect_language=False)).text
+        return build_document(RawRecord("x", "training", "x", {"text": text}), _ingest_options()).text
     except Exception:  # an empty or unusable text is left out
         return None
 

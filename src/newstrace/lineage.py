@@ -519,9 +519,8 @@ def _orient_compilations(store) -> int:  # type: ignore[no-untyped-def]
             relabel.append((source, target, {**json.loads(evidence or "{}"), "direction": new}))
     if relabel:
         with store.transaction():
-            for source, target, evidence in relabel:
-                store.con.execute("UPDATE links SET evidence = ? WHERE source = ? AND target = ?",
-                                  [json.dumps(evidence), source, target])
+            store.con.executemany("UPDATE links SET evidence = ? WHERE source = ? AND target = ?",
+                                  [[json.dumps(evidence), source, target] for source, target, evidence in relabel])
     _reverse_links(store, reverse)
     return len(reverse) + len(relabel)
 

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 _FUNCTION_WORDS_TEXT = (
@@ -317,15 +317,19 @@ class WordingModel:
     def telling_terms(self, text: str, limit: int = 10) -> list[str]:
         """The words and word pairs of ``text`` that raise its score most, leaving out those
         made only of function words and punctuation (they weigh, but tell a reader little)."""
-        terms = {i: t for t, i in self.vocabulary.items()}
+        terms = self.terms
         ranked = sorted(((c, i) for i, c in self.contributions(text).items() if c > 0), reverse=True)
         telling = [terms[i] for _, i in ranked if any(
             w.isalpha() and w not in _FUNCTION_WORD_SET for w in terms[i].split())]
         return telling[:limit]
 
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """The vocabulary in index order."""
+        return tuple(sorted(self.vocabulary, key=self.vocabulary.__getitem__))
+
     def to_json(self) -> dict[str, object]:
-        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        return {"terms": terms, "idf": [round(x, 5) for x in self.idf],
+        return {"terms": list(self.terms), "idf": [round(x, 5) for x in self.idf],
                 "weights": [round(x, 5) for x in self.weights], "bias": self.bias,
                 "trained_on": self.trained_on}
 
@@ -349,3 +353,8 @@ def llm_wording_score(text: str) -> float:
     language model, from the words and word pairs it uses (``data/llm_wording.json``,
     scripts/train_llm_wording.py)."""
     return load_wording_model("llm_wording").score(text)
+
+
+def llm_wording_terms(text: str) -> list[str]:
+    """The words and word pairs of ``text`` that make it read most as model-written."""
+    return load_wording_model("llm_wording").telling_terms(text)

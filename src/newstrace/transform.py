@@ -326,9 +326,9 @@ def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ign
             "style_markers": markers, "added_passages": added[:10],
             "wording_source": round(wording_source, 3), "wording_copy": round(wording_target, 3)}
         if by_wording:
-            from .style import load_wording_model
+            from .style import llm_wording_terms
 
-            evidence["model_wording"] = load_wording_model("llm_wording").telling_terms(target.text)
+            evidence["model_wording"] = llm_wording_terms(target.text)
         score = max(min(1.0, rate / (2 * LLM_MARKER_RATE)) if by_markers else 0.0,
                     wording_target if by_wording else 0.0)
         labels.append(_label("llm_rewrite", score, **evidence))
@@ -369,9 +369,9 @@ def source_blind_signals(doc) -> list[dict[str, object]]:  # type: ignore[no-unt
         score = max(min(1.0, rate / (2 * LLM_MARKER_RATE)) if by_markers else 0.0, wording)
         evidence: dict[str, object] = {"style_markers": markers, "wording_score": round(wording, 3)}
         if wording >= SOURCE_BLIND_WORDING:
-            from .style import load_wording_model
+            from .style import llm_wording_terms
 
-            evidence["model_wording"] = load_wording_model("llm_wording").telling_terms(doc.text)
+            evidence["model_wording"] = llm_wording_terms(doc.text)
         signals.append(_label("llm_rewrite", score, **evidence))
     return signals
 
