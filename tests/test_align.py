@@ -5,7 +5,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newstrace.align import Units, align_semantic, align_texts, coverage, units_of
+from newstrace.align import (
+    Units,
+    _stands_out,
+    _vectors,
+    align_semantic,
+    align_texts,
+    coverage,
+    units_of,
+)
 from newstrace.copies import excerpt, reorder, spin
 
 from .conftest import DEMO
@@ -152,3 +160,64 @@ def test_one_loosely_similar_sentence_is_not_a_semantic_passage() -> None:
     close = np.array([[0.9, np.sqrt(1 - 0.9 ** 2)]])
     assert align_semantic(source, target, su, tu, vectors[0], close, min_chars=100)
     assert align_semantic(source, target, su, tu, *vectors, min_chars=100, cross_lingual=True)
+
+
+# A condensed account of a long report, and two texts to place it in: one on another
+# subject, one an independent report of the same drought.
+DROUGHT = " ".join([
+ "The Harwick reservoir dropped to its lowest level in forty years on Monday, water officials in the Dallow valley said.",
+ "Engineers measured the water at eleven metres below the spillway, far under the seasonal average for November.",
+ "The valley water board blamed a dry summer, a leaking intake tunnel and rising demand from new housing estates.",
+ "Board chair Ilse Brannock said households would face a hosepipe ban from the first of December.",
+ "Farmers who draw irrigation water from the reservoir will see their allowance cut by a third.",
+ "The intake tunnel, built in 1962, loses an estimated four million litres a day through cracked lining.",
+ "Repairs were approved last spring but stalled when the contractor went bankrupt in August.",
+ "A new contractor, Pellam Civil, is expected to start work in January and finish by the summer.",
+ "Local anglers reported dead fish along the exposed northern shore of the reservoir.",
+ "Environmental inspectors took water samples on Tuesday and will publish results next week.",
+ "The board also asked industrial users in Dallow to report their daily water consumption.",
+ "Brannock said rain forecast for the coming weeks would not refill the reservoir before spring.",
+ "Neighbouring Corvel district has offered to pump water through an emergency pipeline if needed.",
+ "Residents can find advice on saving water on the board's website and at the town library.",
+ "The last comparable drought, in 1984, forced the valley to bring in water by tanker for six weeks.",
+ "Hydrologists at Corvel University say groundwater under the valley has also fallen sharply since June.",
+ "Several boreholes serving hill villages have already run dry, according to the parish councils.",
+ "The board will hold a public meeting at the Dallow community centre on Thursday evening.",
+ "Opposition councillors accused the board of ignoring warnings about the tunnel for a decade.",
+ "Brannock rejected the criticism and said the board had followed its maintenance plan.",
+ "Schools in the valley have been told to close outdoor taps and report any leaks at once.",
+ "Car washes and garden centres expect lost business once the hosepipe ban comes into force.",
+ "The reservoir supplies about sixty thousand homes across the valley and two neighbouring towns.",
+ "Water levels are checked daily by staff at the dam and posted on the board's website.",
+])
+DROUGHT_SUMMARY = (" In Dallow, the Harwick reservoir has fallen eleven metres below its spillway, its lowest in four decades."
+ " The water board points to a dry summer, a cracked intake tunnel losing millions of litres daily, and demand from new estates."
+ " A hosepipe ban starts in December, farmers lose a third of their irrigation allowance, and repairs by Pellam Civil begin in January."
+ " Dead fish were found on the northern shore, and inspectors are testing the water.")
+CHESS = " ".join([
+ "The regional chess championship opened on Saturday in the old grain hall with ninety players.",
+ "Organisers moved the junior section to the upper gallery because of the large entry.",
+ "Defending champion Oskar Lind won his first two games with the black pieces.",
+ "A blitz tournament on Sunday evening raised money for the school music programme.",
+ "Spectators praised the new digital boards that relay every move to screens outside.",
+ "The final round will be played next weekend, followed by a prize ceremony at the town hall.",
+])
+DROUGHT_REPORT = " ".join([
+ "Water in the Dallow valley is running short, and the Harwick reservoir shows it: mud flats stretch where boats moored in spring.",
+ "Officials at the valley water board warn that a hosepipe ban is coming as the reservoir level keeps dropping.",
+ "Farmers on the eastern side of the valley say an irrigation cut would ruin next year's harvest of the reservoir-fed fields.",
+ "The intake tunnel has leaked for years, residents say, and the board's repairs were stalled by a bankrupt contractor.",
+ "Anglers at the reservoir described dead fish on the shore and asked inspectors to test the water.",
+ "Corvel district says its emergency pipeline could carry water to Dallow within weeks if the reservoir fails.",
+])
+
+
+@pytest.mark.parametrize(("padding", "stands_out"), [(CHESS, True), (DROUGHT_REPORT, False)])
+def test_a_summary_must_stand_out_from_the_rest_of_its_document(padding: str, stands_out: bool) -> None:
+    target = padding + DROUGHT_SUMMARY + " " + padding
+    source_units, target_units = units_of(DROUGHT), units_of(target)
+    start, end = len(padding), len(padding) + len(DROUGHT_SUMMARY)
+    inside = [i for i, (a, b) in enumerate(target_units.spans) if a >= start and b <= end + 1]
+    assert len(inside) == 4
+    vectors = _vectors(source_units, target_units)
+    assert _stands_out(vectors, target_units, (0, len(source_units) - 1), (inside[0], inside[-1]), []) is stands_out
