@@ -162,3 +162,39 @@ def test_wording_model_reads_the_llm_rewrite_as_model_written(veloria_pair) -> N
     with pytest.raises(ValueError, match="differ in length"):
         type(model)({"a": 0}, (1.0,), (), 0.0)
 
+
+
+def test_changed_terms_name_new_words_new_pairs_and_dropped_words() -> None:
+    from newstrace.transform import changed_terms
+
+    terms = changed_terms("The council approved the new bridge on Monday.",
+                          "The council backed the new bridge Monday.")
+    assert "backed" in terms and "-approved" in terms and "-on" in terms
+    assert "council_backed" in terms and "bridge_monday" in terms
+    assert "council" not in terms and "new_bridge" not in terms
+
+
+def test_terms_model_reproduces_scikit_learn_and_survives_json() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from newstrace.style import TermsModel
+
+    docs = [["a", "b", "b"], ["b", "c"], ["c", "d", "d", "a"], ["d", "e"], ["a", "e", "e"], ["b", "d"]]
+    labels = ["x", "y", "z", "x", "y", "z"]
+    pipeline = make_pipeline(TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True),
+                             LogisticRegression(C=10.0, max_iter=1000)).fit(docs, labels)
+    model = TermsModel.from_json(TermsModel.from_fitted(pipeline, "test").to_json())
+    for doc, expected in zip(docs, pipeline.predict_proba(docs), strict=True):
+        got = model.probabilities(doc)
+        assert max(abs(got[c] - float(v)) for c, v in zip(("x", "y", "z"), expected, strict=True)) < 1e-3
+
+
+def test_shipped_changed_words_model_knows_pan_obfuscations() -> None:
+    from newstrace.style import load_terms_model
+    from newstrace.transform import OBFUSCATIONS
+
+    model = load_terms_model("pan_changed_words")
+    assert model.classes == OBFUSCATIONS
+    assert len(model.vocabulary) > 1000

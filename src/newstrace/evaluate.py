@@ -267,6 +267,29 @@ def pan_measures(cases: Sequence[Feature], detections: Sequence[Feature]) -> Mea
     return Measures(precision, recall, _granularity(cases, detections), len(cases), len(detections))
 
 
+#: PAN13's training-corpus folders and the obfuscation their cases had.
+CATEGORY_OBFUSCATIONS = {"02-no-obfuscation": "none", "03-random-obfuscation": "random",
+                         "04-translation-obfuscation": "translation",
+                         "05-summary-obfuscation": "summary"}
+
+
+def obfuscation_agreement(by_category: dict[str, tuple[list[Feature], list[Feature]]]) -> tuple[int, int]:
+    """(right, total): detections overlapping a case of their pair whose ``obfuscation``
+    names the case's category, over (cases, detections) per PAN13 category folder."""
+    right = total = 0
+    for category, (cases, detections) in by_category.items():
+        expected = CATEGORY_OBFUSCATIONS.get(category)
+        if expected is None:
+            continue
+        for d in detections:
+            if any(c.this_reference == d.this_reference and c.source_reference == d.source_reference
+                   and c.this_offset < d.this_offset + d.this_length
+                   and d.this_offset < c.this_offset + c.this_length for c in cases):
+                total += 1
+                right += d.obfuscation == expected
+    return right, total
+
+
 def pan_evaluate(truth_dir: Path, out_dir: Path) -> dict[str, Measures]:
     """PAN measures per truth category folder (``01-no-plagiarism``...) and ``entire``.
 

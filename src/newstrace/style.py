@@ -282,6 +282,74 @@ def llm_style_score(text: str) -> float:
 WORDING_TOKEN = re.compile(r"(?u)\b\w+\b|[^\w\s]")
 
 
+def tfidf(terms: list[str], vocabulary: dict[str, int], idf: tuple[float, ...]) -> dict[int, float]:
+    """The L2-normalised tf-idf vector (sublinear counts) of ``terms`` over a fitted
+    vocabulary, as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` makes it."""
+    counts: dict[int, int] = {}
+    for term in terms:
+        index = vocabulary.get(term)
+        if index is not None:
+            counts[index] = counts.get(index, 0) + 1
+    values = {i: (1.0 + math.log(n)) * idf[i] for i, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+    return {i: v / norm for i, v in values.items()}
+
+
+@dataclass(frozen=True)
+class TermsModel:
+    """A multinomial logistic model over the tf-idf vector of a list of terms the caller
+    makes (say, the words a copy changed). Stored as ``data/<name>.json``."""
+
+    vocabulary: dict[str, int]
+    idf: tuple[float, ...]
+    classes: tuple[str, ...]
+    weights: tuple[tuple[float, ...], ...]  # one row per class, one column per term
+    bias: tuple[float, ...]
+    trained_on: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.vocabulary) != len(self.idf) or any(len(r) != len(self.idf) for r in self.weights) \
+                or not len(self.classes) == len(self.weights) == len(self.bias):
+            raise ValueError("terms model parts differ in length")
+
+    def probabilities(self, terms: list[str]) -> dict[str, float]:
+        vector = tfidf(terms, self.vocabulary, self.idf)
+        logits = [b + sum(row[i] * v for i, v in vector.items())
+                  for row, b in zip(self.weights, self.bias, strict=True)]
+        top = max(logits)
+        exp = [math.exp(z - top) for z in logits]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+    def to_json(self) -> dict[str, object]:
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return {"kind": "terms", "terms": terms, "idf": [round(x, 5) for x in self.idf],
+                "classes": list(self.classes),
+                "weights": [[round(x, 5) for x in row] for row in self.weights],
+                "bias": [round(x, 5) for x in self.bias], "trained_on": self.trained_on}
+
+    @classmethod
+    def from_json(cls, raw: dict) -> TermsModel:  # type: ignore[type-arg]
+        return cls({t: i for i, t in enumerate(raw["terms"])}, tuple(raw["idf"]),
+                   tuple(raw["classes"]), tuple(tuple(r) for r in raw["weights"]),
+                   tuple(raw["bias"]), raw.get("trained_on", ""))
+
+    @classmethod
+    def from_fitted(cls, pipeline, trained_on: str) -> TermsModel:  # type: ignore[no-untyped-def]
+        """From a fitted ``TfidfVectorizer`` + multinomial ``LogisticRegression`` pipeline."""
+        vectorizer, logistic = pipeline.steps[0][1], pipeline.steps[1][1]
+        return cls({str(t): int(i) for t, i in vectorizer.vocabulary_.items()},
+                   tuple(float(v) for v in vectorizer.idf_), tuple(str(c) for c in logistic.classes_),
+                   tuple(tuple(float(v) for v in row) for row in logistic.coef_),
+                   tuple(float(v) for v in logistic.intercept_), trained_on)
+
+
+@lru_cache(maxsize=2)
+def load_terms_model(name: str) -> TermsModel:
+    """A shipped terms model, ``data/<name>.json``."""
+    return TermsModel.from_json(_model_json(name))
+
+
 @dataclass(frozen=True)
 class WordingModel:
     """A logistic model over a text's tf-idf word and word-pair vector (sublinear counts,
@@ -301,14 +369,8 @@ class WordingModel:
     def contributions(self, text: str) -> dict[int, float]:
         """Each known term's share of the logit: weight times its normalised tf-idf."""
         tokens = WORDING_TOKEN.findall(text.lower())
-        counts: dict[int, int] = {}
-        for term in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]:
-            index = self.vocabulary.get(term)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        values = {i: (1.0 + math.log(n)) * self.idf[i] for i, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-        return {i: self.weights[i] * v / norm for i, v in values.items()}
+        terms = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+        return {i: self.weights[i] * v for i, v in tfidf(terms, self.vocabulary, self.idf).items()}
 
     def score(self, text: str) -> float:
         z = self.bias + sum(self.contributions(text).values())

@@ -10,11 +10,15 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from .align import Passage
 from .normalize import STOPWORDS, stem, words
+
+if TYPE_CHECKING:
+    from .style import TermsModel
 
 #: Character similarity (rapidfuzz ratio, 0-100, whitespace and case folded) above which a
 #: passage is a verbatim copy. Calibrated on PAN13 train no-obfuscation vs random cases.
@@ -61,9 +65,14 @@ PASSAGE_FEATURES = (
     "new_word_rare", "swap_zipf_shift", "equal_words", "swapped_words", "log_word_ratio",
     "swap_length_shift", "midsentence_capitals_shift", "lowercase_openings_shift",
     "log_sentence_ratio", "punctuation_kept", "unknown_words")
+#: PAN's obfuscation names, in the order the models store their classes.
+OBFUSCATIONS = ("none", "random", "summary", "translation")
+#: What the words a passage changed say of its obfuscation: the probabilities of a model
+#: over those words (``data/pan_changed_words.json``), stacked under the obfuscation model.
+CHANGED_WORDS_FEATURES = tuple(f"changed_words_{name}" for name in OBFUSCATIONS)
 OBFUSCATION_FEATURES = (
     PASSAGE_FEATURES + tuple(f"pair_{n}" for n in PASSAGE_FEATURES)
-    + ("pair_log_passages",))
+    + ("pair_log_passages",) + CHANGED_WORDS_FEATURES)
 _TITLED = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _MARKS = frozenset(",.;:!?()\"'-")
@@ -170,11 +179,42 @@ def _sentences_and_punctuation(source: str, target: str) -> list[float]:
     return [math.log(t_sentences / s_sentences), kept]
 
 
-def obfuscation_vectors(passages: list[Passage], source_text: str,
-                        target_text: str) -> list[list[float]]:
+def changed_terms(source: str, target: str) -> list[str]:
+    """What a copy changed, as terms: the words it brought in, its word pairs the source
+    lacks (``a_b``) and the source's words it dropped (``-w``). Round-trip translation brings
+    in common words and rebuilt phrases; random obfuscation drops and scatters words."""
+    s_words, t_words = words(source), words(target)
+    s_set, t_set = set(s_words), set(t_words)
+    s_pairs = set(zip(s_words, s_words[1:], strict=False))
+    return ([w for w in t_words if w not in s_set]
+            + [f"{a}_{b}" for a, b in zip(t_words, t_words[1:], strict=False) if (a, b) not in s_pairs]
+            + [f"-{w}" for w in s_words if w not in t_set])
+
+
+def obfuscation_vectors(passages: list[Passage], source_text: str, target_text: str,
+                        changed_words: TermsModel | None = None) -> list[list[float]]:
     """``OBFUSCATION_FEATURES`` of each passage: its own, then the pair's (length-weighted
     means over all its passages and their number), because a copier treats a whole
-    document one way."""
+    document one way, then what its changed words say (``changed_words``, by default the
+    shipped model)."""
+    from .style import load_terms_model
+
+    model = changed_words or load_terms_model("pan_changed_words")
+    if model.classes != OBFUSCATIONS:
+        raise ValueError("changed-words model has other classes; retrain it with "
+                         "scripts/train_pan_obfuscation.py")
+    return [v + [model.probabilities(terms)[name] for name in OBFUSCATIONS]
+            for v, terms in zip(pair_vectors(passages, source_text, target_text),
+                                passage_terms(passages, source_text, target_text), strict=True)]
+
+
+def passage_terms(passages: list[Passage], source_text: str, target_text: str) -> list[list[str]]:
+    """``changed_terms`` of each passage."""
+    return [changed_terms(source_text[slice(*p.source)], target_text[slice(*p.target)]) for p in passages]
+
+
+def pair_vectors(passages: list[Passage], source_text: str, target_text: str) -> list[list[float]]:
+    """``OBFUSCATION_FEATURES`` up to the changed-words ones (see ``obfuscation_vectors``)."""
     own = [passage_vector(p, source_text[slice(*p.source)], target_text[slice(*p.target)])
            for p in passages]
     if not own:
