@@ -198,3 +198,14 @@ def test_shipped_changed_words_model_knows_pan_obfuscations() -> None:
     model = load_terms_model("pan_changed_words")
     assert model.classes == OBFUSCATIONS
     assert len(model.vocabulary) > 1000
+
+
+def test_a_spinner_swaps_words_in_place_where_a_polish_rebuilds_phrases() -> None:
+    from newstrace.transform import SPIN_MAX_RESTRUCTURED, restructured_share
+
+    source = body("bridge.txt")
+    assert restructured_share(source, spin(source, rate=0.6, seed=3, debris=0.0)) < SPIN_MAX_RESTRUCTURED / 2
+    polished = ("In a remarkable development, engineers have demonstrated that routing control of "
+                "autonomous vehicles can substantially mitigate the adverse effects of selfish routing.")
+    original = "Routing control of autonomous vehicles has been shown to reduce the impact of selfish routing."
+    assert restructured_share(original, polished) > SPIN_MAX_RESTRUCTURED
