@@ -313,3 +313,34 @@ def test_a_compilation_is_downstream_of_its_sources(tmp_path: Path) -> None:
     digest_links = {(s, t): json.loads(e)["direction"] for s, t, e in rows if "a-digest.txt" in (s, t)}
     assert set(digest_links) == {(f"report-{i}.txt", "a-digest.txt") for i in range(3)}
     assert all(d["by"] == "compilation" for d in digest_links.values())
+
+
+LIBRARY_REPORT = (
+    "The council in Dorrow voted on Tuesday to close the Eastgate library branch in March. "
+    "Members said repairs to the roof would cost 410,000 pounds, more than the branch's budget for six years. "
+    "About 30 people protested outside the meeting, some holding books above their heads. "
+    "Councillor Ada Phelps said the books would move to the main library on Mill Street. "
+    "A petition to keep the branch open has 2,300 signatures, organisers said.")
+LIBRARY_REWRITE = (
+    "In a decision that has sparked considerable debate, the Dorrow council has voted to close the Eastgate "
+    "library branch. Officials pointed out that the costly roof repairs would far exceed the branch's "
+    "budget, reflecting the financial challenges facing local services. Residents gathered to voice their "
+    "concerns, demonstrating the vital role libraries play in fostering community connections. This "
+    "difficult choice raises important questions about how we value and invest in our shared public spaces.")
+
+
+@pytest.mark.parametrize("rewrite_first", [True, False])
+def test_a_rewrite_aligned_by_one_sentence_is_oriented_by_its_wording(rewrite_first: bool) -> None:
+    from newstrace.align import Passage
+    from newstrace.lineage import orient
+    from newstrace.model import Document
+
+    report, rewrite = Document("report", LIBRARY_REPORT), Document("rewrite", LIBRARY_REWRITE)
+    # Only the opening sentences aligned: a sixth of either text, too thin for coverage.
+    passage = Passage((0, 86), (0, 112), 0.62, "copy", "semantic")
+    if rewrite_first:
+        passage = Passage(passage.target, passage.source, passage.similarity, passage.kind, passage.method)
+    pair = (rewrite, report) if rewrite_first else (report, rewrite)
+    source, target, _, evidence = orient(*pair, [passage])
+    assert (source.id, target.id) == ("report", "rewrite")
+    assert evidence["by"] == "llm_style" and evidence["model"] == "llm_wording"
