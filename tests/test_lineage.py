@@ -320,13 +320,17 @@ LIBRARY_REPORT = (
     "Members said repairs to the roof would cost 410,000 pounds, more than the branch's budget for six years. "
     "About 30 people protested outside the meeting, some holding books above their heads. "
     "Councillor Ada Phelps said the books would move to the main library on Mill Street. "
-    "A petition to keep the branch open has 2,300 signatures, organisers said.")
+    "A petition to keep the branch open has 2,300 signatures, organisers said. "
+    "The branch opened in 1958 and lends about 40,000 books a year. "
+    "Its two staff will be offered posts at the main library, the council said. "
+    "A final decision on the building itself is due in June.")
 LIBRARY_REWRITE = (
     "In a decision that has sparked considerable debate, the Dorrow council has voted to close the Eastgate "
     "library branch. Officials pointed out that the costly roof repairs would far exceed the branch's "
     "budget, reflecting the financial challenges facing local services. Residents gathered to voice their "
     "concerns, demonstrating the vital role libraries play in fostering community connections. This "
-    "difficult choice raises important questions about how we value and invest in our shared public spaces.")
+    "difficult choice raises important questions about how we value and invest in our shared public spaces. "
+    "As the community navigates this transition, many hope that creative solutions can still be found.")
 
 
 @pytest.mark.parametrize("rewrite_first", [True, False])
