@@ -348,3 +348,14 @@ def test_a_rewrite_aligned_by_one_sentence_is_oriented_by_its_wording(rewrite_fi
     source, target, _, evidence = orient(*pair, [passage])
     assert (source.id, target.id) == ("report", "rewrite")
     assert evidence["by"] == "llm_style" and evidence["model"] == "llm_wording"
+
+
+def test_english_only_models_do_not_orient_pairs_in_another_language() -> None:
+    from newstrace.align import Passage
+    from newstrace.lineage import orient
+    from newstrace.model import Document
+
+    report = Document("report", LIBRARY_REPORT, language="de")
+    rewrite = Document("rewrite", LIBRARY_REWRITE, language="de")
+    _, _, _, evidence = orient(report, rewrite, [Passage((0, 86), (0, 112), 0.62, "copy", "semantic")])
+    assert evidence["by"] != "llm_style"

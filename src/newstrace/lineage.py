@@ -128,7 +128,9 @@ def orient(a: Document, b: Document, passages: list[Passage]
     reworded = sum(p.similarity for p in passages) / len(passages) < REWORDED_SIMILARITY
     whole = min(covered_a, covered_b) >= WHOLE_TEXT_COVERAGE
     thin = max(covered_a, covered_b) < ONE_SIDE_COVERAGE and _comparable_lengths(a, b)
-    if reworded and not translated and (
+    # The wording and style models know English only.
+    english = a.language in (None, "en") and b.language in (None, "en")
+    if reworded and english and (
             whole or thin or _rewrites_opening(passages, a, b, covered_a, covered_b)):
         decided = _llm_originality(a, b, style_model=whole)
         if decided is not None:
