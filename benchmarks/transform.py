@@ -11,7 +11,11 @@
    ``spun``, ``machine_translation`` or ``llm_rewrite`` (target < 3%). SheepDog (which no
    model was fitted on): share of LLM restylings, and of the articles themselves, that the
    source-blind signals flag as ``llm_rewrite``.
-3. PAN13 obfuscation agreement is printed by benchmarks/pan.py (target >= 95%).
+   The pooled line per operation counts GPT-4's and Llama 2's outputs of human text together
+   (the MGT files polish machine text, so they have no human source to be derived from).
+3. PAN13 obfuscation agreement (target >= 95%): scripts/train_pan_obfuscation.py
+   --held-out, each fold's pairs detected with models fitted on the other four folds
+   (benchmarks/pan.py prints the in-sample figure).
 4. WMT21 ja-en: each Japanese document ingested with its English human reference and the 16
    systems' outputs; each English text must be linked to the Japanese source as a
    ``translation``; the ``machine_translation`` score then separates system outputs from
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,6 +47,7 @@ def doc(doc_id: str, text: str, options: Options):  # type: ignore[no-untyped-de
 
 def mixset(data: Path, limit: int) -> None:
     options = Options(progress=False, semantic=True, min_passage_chars=60)
+    pooled: dict[str, tuple[int, int]] = {}
     for path in sorted((data / "mixset" / "separated_files").glob("*.json")):
         operation = next((op for op in ("polish_sentence", "polish_token", "rewrite") if op in path.stem), None)
         if operation is None:
@@ -52,6 +58,7 @@ def mixset(data: Path, limit: int) -> None:
         if human_key is None or output_key is None:
             continue
         linked = labelled = undecided = 0
+        human_sourced = human_key == "HWT_sentence"
         for i, item in enumerate(items):
             try:
                 human = doc(f"h{i}", item[human_key], options)
@@ -72,6 +79,12 @@ def mixset(data: Path, limit: int) -> None:
         print(f"MixSet {path.stem}: derived from the human text {linked / n:.3f}, "
               f"and labelled paraphrase/llm_rewrite {labelled / n:.3f} ({n} items; "
               f"direction undecided {undecided})")
+        if human_sourced:
+            right, total = pooled.get(operation, (0, 0))
+            pooled[operation] = (right + labelled, total + n)
+    for operation, (right, total) in sorted(pooled.items()):
+        print(f"MixSet {operation}, outputs of human text pooled over the models: derived and "
+              f"labelled paraphrase/llm_rewrite {right}/{total} = {right / total:.3f}")
 
 
 def basil(data: Path) -> None:
@@ -150,14 +163,21 @@ def wmt(data: Path, limit: int) -> None:
           f"{len(machine)} machine, {len(human)} human); label right on {labelled}/{linked}; "
           f"linked the wrong way {wrong_way}; direction decided by {directions} "
           f"('undecided' keeps the order given, source first)")
-    import subprocess
-
     script = Path(__file__).resolve().parents[1] / "scripts" / "train_machine_translation.py"
     result = subprocess.run([sys.executable, str(script), "--data", str(data), "--dry-run"],
                             capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
         if "cross-validated" in line:
             print(f"WMT21 ja-en machine_translation, held-out documents: {line}")
+
+
+def pan_obfuscation(data: Path) -> None:
+    script = Path(__file__).resolve().parents[1] / "scripts" / "train_pan_obfuscation.py"
+    result = subprocess.run([sys.executable, str(script), "--data", str(data), "--dry-run", "--held-out"],
+                            capture_output=True, text=True, check=False)
+    for line in result.stdout.splitlines():
+        if "accuracy" in line or "obfuscation label right" in line or "entire" in line:
+            print(f"PAN13 obfuscation, held-out: {line.strip()}")
 
 
 def main() -> int:
@@ -173,6 +193,8 @@ def main() -> int:
         sheepdog(args.data, args.limit)
     mixset(args.data, args.limit)
     wmt(args.data, args.limit)
+    if (args.data / "pan13-train").is_dir():
+        pan_obfuscation(args.data)
     return 0
 
 
