@@ -203,9 +203,12 @@ def obfuscation_vectors(passages: list[Passage], source_text: str, target_text: 
     if model.classes != OBFUSCATIONS:
         raise ValueError("changed-words model has other classes; retrain it with "
                          "scripts/train_pan_obfuscation.py")
-    return [v + [model.probabilities(terms)[name] for name in OBFUSCATIONS]
-            for v, terms in zip(pair_vectors(passages, source_text, target_text),
-                                passage_terms(passages, source_text, target_text), strict=True)]
+    vectors = []
+    for v, terms in zip(pair_vectors(passages, source_text, target_text),
+                        passage_terms(passages, source_text, target_text), strict=True):
+        probabilities = model.probabilities(terms)
+        vectors.append(v + [probabilities[name] for name in OBFUSCATIONS])
+    return vectors
 
 
 def passage_terms(passages: list[Passage], source_text: str, target_text: str) -> list[list[str]]:
@@ -273,38 +276,60 @@ def _label(name: str, score: float, **evidence: object) -> dict[str, object]:
     return {"label": name, "score": round(max(0.0, min(1.0, score)), 3), "evidence": evidence}
 
 
+@dataclass(frozen=True)
+class WordEdits:
+    """How a copy's word sequence differs from its source's (case kept in the words, the
+    edit operations computed case-folded)."""
+
+    source_words: list[str]
+    copy_words: list[str]
+    opcodes: list  # rapidfuzz Opcode
+
+    @classmethod
+    def of(cls, source: str, target: str) -> WordEdits:
+        from rapidfuzz.distance import Levenshtein
+
+        s_words, t_words = _WORDS_WITH_CASE.findall(source), _WORDS_WITH_CASE.findall(target)
+        opcodes = Levenshtein.opcodes([w.lower() for w in s_words], [w.lower() for w in t_words])
+        return cls(s_words, t_words, list(opcodes))
+
+    def swaps(self) -> list[dict[str, str]]:
+        """One-for-one swaps of one or two words, each with both words' Zipf frequency."""
+        s_words, t_words = self.source_words, self.copy_words
+        table: list[dict[str, str]] = []
+        for op in self.opcodes:
+            if op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start <= 2:
+                for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
+                    table.append({"source": s_words[i], "copy": t_words[j],
+                                  "kind": "name" if s_words[i][:1].isupper() and i and
+                                  not s_words[i - 1].endswith(".") else "word",
+                                  "source_zipf": zipf(s_words[i].lower()),
+                                  "copy_zipf": zipf(t_words[j].lower())})
+        return table
+
+    def restructured_share(self) -> float:
+        """Share of both texts' words in edits other than those swaps: what a rewording
+        rebuilt, where a spinner only swaps."""
+        rebuilt = 0
+        for op in self.opcodes:
+            n_source, n_target = op.src_end - op.src_start, op.dest_end - op.dest_start
+            if op.tag != "equal" and not (op.tag == "replace" and n_source == n_target <= 2):
+                rebuilt += n_source + n_target
+        return rebuilt / max(1, len(self.source_words) + len(self.copy_words))
+
+
 def substitutions(source: str, target: str, limit: int = 50) -> tuple[list[dict[str, str]], int]:
     """One-for-one word swaps between aligned texts (``source word -> copy word``), as an
     article spinner makes them, and the number of source words compared. Each swap carries
     both words' Zipf frequency (see ``zipf``): a spinner's choice is often far rarer."""
-    from rapidfuzz.distance import Levenshtein
-
-    s_words, t_words = _WORDS_WITH_CASE.findall(source), _WORDS_WITH_CASE.findall(target)
-    table: list[dict[str, str]] = []
-    for op in Levenshtein.opcodes([w.lower() for w in s_words], [w.lower() for w in t_words]):
-        if op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start <= 2:
-            for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
-                table.append({"source": s_words[i], "copy": t_words[j],
-                              "kind": "name" if s_words[i][:1].isupper() and i and
-                              not s_words[i - 1].endswith(".") else "word",
-                              "source_zipf": zipf(s_words[i].lower()),
-                              "copy_zipf": zipf(t_words[j].lower())})
-    return table[:limit] if limit else table, len(s_words)
+    edits = WordEdits.of(source, target)
+    table = edits.swaps()
+    return table[:limit] if limit else table, len(edits.source_words)
 
 
 def restructured_share(source: str, target: str) -> float:
-    """Share of both texts' words in edits other than one-for-one swaps of one or two
-    words: what a rewording rebuilt, where a spinner only swaps."""
-    from rapidfuzz.distance import Levenshtein
-
-    s_words = [w.lower() for w in _WORDS_WITH_CASE.findall(source)]
-    t_words = [w.lower() for w in _WORDS_WITH_CASE.findall(target)]
-    rebuilt = 0
-    for op in Levenshtein.opcodes(s_words, t_words):
-        n_source, n_target = op.src_end - op.src_start, op.dest_end - op.dest_start
-        if op.tag != "equal" and not (op.tag == "replace" and n_source == n_target <= 2):
-            rebuilt += n_source + n_target
-    return rebuilt / max(1, len(s_words) + len(t_words))
+    """``WordEdits.restructured_share`` of two texts."""
+    return WordEdits.of(source, target).restructured_share()
 
 
 def _replacements_rarer_by(table: list[dict[str, object]]) -> float:
@@ -349,14 +374,10 @@ def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ign
     source_covered = coverage(passages, len(source.text), "source")
     target_covered = coverage(passages, len(target.text), "target")
     labels: list[dict[str, object]] = []
-    table: list[dict[str, str]] = []
-    compared = 0
-    for a, b in pairs:
-        rows, n = substitutions(a, b, limit=0)
-        table.extend(rows)
-        compared += n
-    substitution_rate = len(table) / max(1, compared)
-    restructured = sum(restructured_share(a, b) * len(b) for a, b in pairs) / max(1, sum(weights))
+    edits = [WordEdits.of(a, b) for a, b in pairs]
+    table = [row for e in edits for row in e.swaps()]
+    substitution_rate = len(table) / max(1, sum(len(e.source_words) for e in edits))
+    restructured = sum(e.restructured_share() * w for e, w in zip(edits, weights, strict=True)) / max(1, sum(weights))
     cut = _uncovered(source.text, [p.source for p in passages])
     added = _uncovered(target.text, [p.target for p in passages])
     names = [r for r in table if r["kind"] == "name"]
