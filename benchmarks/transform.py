@@ -5,8 +5,10 @@
 1. MixSet: each LLM output against its human text: linked (derived from it) and labelled
    ``paraphrase`` or ``llm_rewrite``; accuracy per operation (target >= 0.90 on rewrite and
    polish_sentence). Direction of reworded pairs uses the LLM-style and wording models,
-   both fitted on MixSet (scripts/train_llm_style.py and train_llm_wording.py print their
-   held-out AUROCs), so the "derived" share here is not a held-out figure.
+   which are fitted on MixSet; so each item is judged with the two models refitted
+   (scripts/train_llm_style.py and train_llm_wording.py, same settings) on the other four
+   of five folds of MixSet's human texts, none of whose versions it has seen. ``--in-sample``
+   uses the shipped models instead.
 2. BASIL: share of the 300 human-written articles that the source-blind signals flag as
    ``spun``, ``machine_translation`` or ``llm_rewrite`` (target < 3%). SheepDog (which no
    model was fitted on): share of LLM restylings, and of the articles themselves, that the
@@ -31,6 +33,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from newstrace.candidates import verify_pair
@@ -45,8 +49,60 @@ def doc(doc_id: str, text: str, options: Options):  # type: ignore[no-untyped-de
     return build_document(RawRecord(doc_id, "eval", doc_id, {"text": text}), options)
 
 
-def mixset(data: Path, limit: int) -> None:
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+HELD_OUT_FOLDS = 5
+
+
+def held_out_models(data: Path) -> dict[str, tuple[object, object]]:
+    """For each MixSet human text (its group), the wording and style models fitted as the
+    training scripts fit them, on the folds of MixSet that do not hold that text."""
+    sys.path.insert(0, str(SCRIPTS))
+    import numpy as np
+    import train_llm_style
+    import train_llm_wording
+    from _training import ingested_text, mixset_texts
+    from sklearn.model_selection import GroupKFold
+
+    from newstrace.style import StyleModel, style_vector
+
+    rows = [(ingested_text(text), label, group) for text, label, group in mixset_texts(data)]
+    rows = [row for row in rows if row[0] is not None]
+    texts = [text for text, _, _ in rows]
+    y = np.array([label for _, label, _ in rows])
+    groups = np.array([group for _, _, group in rows])
+    vectors = np.array([style_vector(text) for text in texts])
+    models: dict[str, tuple[object, object]] = {}
+    for train, test in GroupKFold(HELD_OUT_FOLDS).split(texts, y, groups):
+        fitted = train_llm_wording.model().fit([texts[i] for i in train], y[train])
+        wording = train_llm_wording.shipped(fitted, "held out")
+        style = StyleModel.from_fitted(train_llm_style.model().fit(vectors[train], y[train]), "held out")
+        models.update({str(group): (wording, style) for group in set(groups[test])})
+    return models
+
+
+@contextmanager
+def direction_models(models: tuple[object, object] | None) -> Iterator[None]:
+    """The LLM wording and style models swapped for ``models`` (None: the shipped ones)."""
+    from newstrace import style
+
+    if models is None:
+        yield
+        return
+    wording, llm_style = models
+    shipped_wording, shipped_style = style.load_wording_model, style.load_model
+    style.load_wording_model = lambda name: wording if name == "llm_wording" else shipped_wording(name)
+    style.load_model = lambda name: llm_style if name == "llm_style" else shipped_style(name)
+    style.llm_wording_score.cache_clear()
+    try:
+        yield
+    finally:
+        style.load_wording_model, style.load_model = shipped_wording, shipped_style
+        style.llm_wording_score.cache_clear()
+
+
+def mixset(data: Path, limit: int, held_out: bool) -> None:
     options = Options(progress=False, semantic=True, min_passage_chars=60)
+    models = held_out_models(data) if held_out else {}
     pooled: dict[str, tuple[int, int]] = {}
     for path in sorted((data / "mixset" / "separated_files").glob("*.json")):
         operation = next((op for op in ("polish_sentence", "polish_token", "rewrite") if op in path.stem), None)
@@ -65,7 +121,8 @@ def mixset(data: Path, limit: int) -> None:
                 output = doc(f"o{i}", item[output_key], options)
             except Exception:  # an empty text: counts as not linked
                 continue
-            link = verify_pair(human, output, options, semantic=True)
+            with direction_models(models.get(f"{item.get('category')}/{item.get('id')}")):
+                link = verify_pair(human, output, options, semantic=True)
             if link is None:
                 continue
             # An undecided direction keeps the order the pair was given in (human first
@@ -76,14 +133,16 @@ def mixset(data: Path, limit: int) -> None:
             labels = {t["label"] for t in link.transformation}
             labelled += derived and bool(labels & {"paraphrase", "llm_rewrite"})
         n = len(items)
-        print(f"MixSet {path.stem}: derived from the human text {linked / n:.3f}, "
+        held_out_note = " (models held out)" if human_sourced and models else ""
+        print(f"MixSet {path.stem}{held_out_note}: derived from the human text {linked / n:.3f}, "
               f"and labelled paraphrase/llm_rewrite {labelled / n:.3f} ({n} items; "
               f"direction undecided {undecided})")
         if human_sourced:
             right, total = pooled.get(operation, (0, 0))
             pooled[operation] = (right + labelled, total + n)
     for operation, (right, total) in sorted(pooled.items()):
-        print(f"MixSet {operation}, outputs of human text pooled over the models: derived and "
+        print(f"MixSet {operation}, outputs of human text pooled over the models"
+              f"{' (direction models held out)' if models else ''}: derived and "
               f"labelled paraphrase/llm_rewrite {right}/{total} = {right / total:.3f}")
 
 
@@ -184,6 +243,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=300)
+    parser.add_argument("--in-sample", action="store_true",
+                        help="MixSet direction with the shipped models, fitted on all of MixSet")
     args = parser.parse_args()
     if not (args.data / "mixset").is_dir():
         print(f"evaluation data not found at {args.data}", file=sys.stderr)
@@ -191,7 +252,7 @@ def main() -> int:
     basil(args.data)
     if (args.data / "sheepdog-politifact").is_dir():
         sheepdog(args.data, args.limit)
-    mixset(args.data, args.limit)
+    mixset(args.data, args.limit, held_out=not args.in_sample)
     wmt(args.data, args.limit)
     if (args.data / "pan13-train").is_dir():
         pan_obfuscation(args.data)

@@ -221,3 +221,53 @@ def test_a_summary_must_stand_out_from_the_rest_of_its_document(padding: str, st
     assert len(inside) == 4
     vectors = _vectors(source_units, target_units)
     assert _stands_out(vectors, target_units, (0, len(source_units) - 1), (inside[0], inside[-1]), []) is stands_out
+
+
+CANAL = [
+    "The canal authority in Vennick closed the northern lock on Tuesday after inspectors found a crack in its lower gate.",
+    "Barges bound for the grain terminal were sent along the older eastern channel instead.",
+    "Repairs are expected to take six weeks and cost about four million crowns.",
+    "Shipping firms said the detour adds half a day to every crossing.",
+    "The authority promised daily updates on its website until the lock reopens.",
+    "Local councillors asked why the last inspection, two years ago, had missed the damage.",
+]
+CANAL_REWRITE = [
+    CANAL[0],
+    "Cargo vessels heading toward the silo were diverted through an aging waterway to the east.",
+    "Officials estimate that mending it will require a month and a half and roughly four million in local money.",
+    "Transport companies complained that going around lengthens each trip by twelve hours.",
+    "Progress reports will be posted online every day until traffic resumes, officials pledged.",
+    "Members of the town council questioned how a check performed in the past had overlooked the problem.",
+]
+
+
+def test_a_rewrite_with_one_copied_sentence_is_aligned_whole() -> None:
+    from newstrace.candidates import PairCache, align_pair
+    from newstrace.ingest import RawRecord, build_document
+    from newstrace.options import Options
+
+    options = Options(progress=False, min_passage_chars=60)
+    source, rewrite = (build_document(RawRecord(name, "test", name, {"text": " ".join(sentences)}), options)
+                       for name, sentences in (("source", CANAL), ("rewrite", CANAL_REWRITE)))
+    n = len(CANAL)
+    in_order = np.full((n, n), 0.2) + np.eye(n) * 0.42  # every sentence reworded, in order
+    in_order[0, 0] = 1.0
+
+    def aligned(similarity: np.ndarray, semantic: bool = True) -> list:  # type: ignore[type-arg]
+        cache = PairCache()
+        assert len(cache.units_of(source)) == len(cache.units_of(rewrite)) == n
+        cache.vectors[source.id], cache.vectors[rewrite.id] = _vectors_with(similarity)
+        return align_pair(source, rewrite, options, cache, semantic=semantic)[0]
+
+    # Lexically only the copied sentence aligns: a sliver of either text.
+    sliver = aligned(in_order, semantic=False)
+    assert len(sliver) == 1 and coverage(sliver, len(rewrite.text), "target") < 0.3
+    # The sentences that follow the source's order make it one rewrite of the whole text.
+    whole = aligned(in_order)
+    assert len(whole) == 1 and whole[0].kind == "rewrite"
+    assert coverage(whole, len(source.text), "source") > 0.9
+    assert coverage(whole, len(rewrite.text), "target") > 0.9
+    assert_slices(whole, source.text, rewrite.text)
+    # Without that order the copied sentence stays all there is.
+    shuffled = in_order[:, [0, 5, 4, 3, 2, 1]]
+    assert aligned(shuffled) == sliver

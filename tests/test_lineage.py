@@ -359,3 +359,17 @@ def test_english_only_models_do_not_orient_pairs_in_another_language() -> None:
     rewrite = Document("rewrite", LIBRARY_REWRITE, language="de")
     _, _, _, evidence = orient(report, rewrite, [Passage((0, 86), (0, 112), 0.62, "copy", "semantic")])
     assert evidence["by"] != "llm_style"
+
+
+def test_wording_decides_by_contrast_whatever_the_level() -> None:
+    from newstrace.lineage import _reads_model_written
+
+    # A human text the wording model reads as somewhat model-like (a genre it knows less)
+    # against its rewrite that reads as plainly model-written: far apart, so it decides.
+    assert _reads_model_written(0.6, 0.99, stark=False)
+    assert not _reads_model_written(0.6, 0.8, stark=False)
+    # One side written, the other not, as before.
+    assert _reads_model_written(0.45, 0.55, stark=False)
+    # Where the contrast must be stark it must be far starker.
+    assert _reads_model_written(0.13, 0.995, stark=True)
+    assert not _reads_model_written(0.3, 0.9, stark=True)

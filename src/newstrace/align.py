@@ -678,13 +678,20 @@ def monotone_chain(similarity: np.ndarray, threshold: float) -> list[tuple[int, 
     return chain[::-1]
 
 
+def rewrite_possible(source: Units, target: Units) -> bool:
+    """Whether the two texts' sentence counts leave room for a rewrite chain (without
+    embedding anything): the shorter must hold the chain's share of the longer."""
+    longer, shorter = max(len(source), len(target)), min(len(source), len(target))
+    return shorter >= max(REWRITE_MIN_CHAIN, min(REWRITE_MIN_CHAIN_SHARE, REWRITE_LOOSE_LONGER_SHARE) * longer)
+
+
 def align_rewrite(source_text: str, target_text: str, source: Units, target: Units,
                   source_vectors: np.ndarray, target_vectors: np.ndarray, *,
                   min_chars: int = 150) -> list[Passage]:
     """One passage for a text reworded sentence by sentence in the source's order (a
     rewrite or restyling), from a monotone chain of sentence-embedding matches; none for
     texts that merely share a topic."""
-    if not len(source) or not len(target):
+    if not rewrite_possible(source, target):
         return []
     similarity = source_vectors @ target_vectors.T
     longer, shorter = max(len(source), len(target)), min(len(source), len(target))
