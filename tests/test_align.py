@@ -145,6 +145,28 @@ def test_align_rewrite_needs_one_monotone_chain() -> None:
     assert align_rewrite(text, text, units, units, *_vectors_with(faint), min_chars=60) == []
 
 
+def test_align_rewrite_counts_sentences_split_in_two() -> None:
+    from newstrace.align import align_rewrite, rewrite_chain
+
+    # Three long source sentences, each rewritten as two or three shorter ones, in order.
+    owner = [0, 0, 1, 1, 1, 2, 2]
+    split = np.full((3, len(owner)), 0.1)
+    for j, i in enumerate(owner):
+        split[i, j] = 0.6
+    source, source_units = _units_of_sentences(3, width=200)
+    target, target_units = _units_of_sentences(len(owner))
+    assert len(rewrite_chain(split, 0.5)) == len(owner)
+    passages = align_rewrite(source, target, source_units, target_units, *_vectors_with(split), min_chars=60)
+    assert len(passages) == 1 and passages[0].source == (0, len(source)) and passages[0].target == (0, len(target))
+    # The same from the other side: short sentences merged into long ones.
+    merged = align_rewrite(target, source, target_units, source_units, *_vectors_with(split.T.copy()), min_chars=60)
+    assert len(merged) == 1
+    # Two target sentences from one of the three source sentences are not a rewrite of it.
+    partial = split.copy()
+    partial[1:, 2:] = 0.1
+    assert align_rewrite(source, target, source_units, target_units, *_vectors_with(partial), min_chars=60) == []
+
+
 def test_one_loosely_similar_sentence_is_not_a_semantic_passage() -> None:
     import numpy as np
 
