@@ -19,8 +19,16 @@ def body(name: str) -> str:
 
 
 def test_closest_parent_prefers_the_descendant_that_shares_changes() -> None:
-    edges = [Edge("A", "B", 0.90), Edge("A", "C", 0.70), Edge("B", "C", 0.88)]
+    # C is a close copy of B (copies of copies in the fixtures score above 0.9)
+    edges = [Edge("A", "B", 0.90), Edge("A", "C", 0.70), Edge("B", "C", 0.93)]
     assert closest_parents(edges) == {("A", "B"), ("B", "C")}
+
+
+def test_ancestor_kept_when_descendant_is_not_a_close_copy() -> None:
+    # Two restylings of A by one model read more alike (0.87) than either reads like A:
+    # that is a shared style, not C copying B.
+    edges = [Edge("A", "B", 0.70), Edge("A", "C", 0.70), Edge("B", "C", 0.87)]
+    assert closest_parents(edges) == {("A", "B"), ("A", "C")}
 
 
 def test_ancestor_kept_when_descendant_is_no_closer() -> None:
