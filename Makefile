@@ -40,7 +40,7 @@ eval: $(STAMP)
 	@test -d $(EVAL_DATA)/pan13-train || { echo "evaluation data not found at $(EVAL_DATA) (set NEWSTRACE_EVAL_DATA)"; exit 2; }
 	$(BIN)/python benchmarks/pan.py --data $(EVAL_DATA)/pan13-train
 	$(BIN)/python benchmarks/lineage.py --data $(EVAL_DATA)
-	$(BIN)/python benchmarks/transform.py --data $(EVAL_DATA) --limit 100
+	$(BIN)/python benchmarks/transform.py --data $(EVAL_DATA)
 	$(BIN)/python benchmarks/claims.py --data $(EVAL_DATA)
 
 clean:
