@@ -8,7 +8,7 @@ import newstrace
 import newstrace.copies
 from newstrace import Options
 
-from .conftest import DEMO, made_up_text
+from .conftest import ARTICLE, DEMO, made_up_text
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +164,33 @@ def test_a_copied_paragraph_links_long_documents() -> None:
     one_sentence = paragraph.split(". ")[0] + "."
     other = Document("long-c", made_up_text(5, 150) + " " + one_sentence + " " + made_up_text(6, 150))
     assert verify_pair(source, other, options) is None
+
+
+def test_recent_sentence_vectors_are_reused_and_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    import newstrace.embed
+    from newstrace.align import units_of
+    from newstrace.candidates import _RecentVectors
+    from newstrace.ingest import RawRecord, build_document
+
+    calls = []
+
+    def fake_embed(sentences):  # type: ignore[no-untyped-def]
+        calls.append(len(sentences))
+        return np.ones((len(sentences), 4))
+
+    monkeypatch.setattr(newstrace.embed, "embed", fake_embed)
+    options = Options(progress=False)
+    docs = [build_document(RawRecord(f"d{i}", "test", f"d{i}", {"text": ARTICLE + f" Note {i}."}), options)
+            for i in range(3)]
+    units = [units_of(d.text, d.sentences) for d in docs]
+    recent = _RecentVectors(budget=2 * len(units[0]))
+    recent.get(docs[0], units[0])
+    recent.get(docs[0], units[0])
+    assert len(calls) == 1  # the second pair of the same document embeds nothing
+    recent.get(docs[1], units[1])
+    recent.get(docs[2], units[2])  # over budget: the least recently used (d0) goes
+    assert recent.rows <= recent.budget
+    recent.get(docs[0], units[0])
+    assert len(calls) == 4
