@@ -185,15 +185,20 @@ def align_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
                            source_units=ua, target_units=ub)
     method = "lexical"
     cross_lingual = _languages_differ(a, b)
-    if not semantic or (passages and (cross_lingual or not _partial(passages, a, b)
-                                      or not rewrite_possible(ua, ub))):
+
+    def settled(found: list[Passage]) -> bool:
+        # nothing a rewrite alignment could add: across languages, a text well covered
+        # already, or sentence counts no rewrite chain fits
+        return bool(found) and (cross_lingual or not _partial(found, a, b) or not rewrite_possible(ua, ub))
+
+    if not semantic or settled(passages):
         return passages, method
     va, vb = cache.vectors_of(a), cache.vectors_of(b)
     if not passages:
         passages = align_semantic(a.text, b.text, ua, ub, va, vb, min_chars=options.min_passage_chars,
                                   cross_lingual=cross_lingual)
         method = "semantic"
-        if passages and (cross_lingual or not _partial(passages, a, b)):
+        if settled(passages):
             return passages, method
     rewrite = align_rewrite(a.text, b.text, ua, ub, va, vb, min_chars=options.min_passage_chars)
     if rewrite and (not passages or _covers_more(rewrite, passages, a, b)):

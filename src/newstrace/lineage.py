@@ -367,7 +367,7 @@ EXACT_ORDER_SIZE = 6
 
 def _vote_weight(by: object) -> float:
     accuracy = DIRECTION_ACCURACY.get(str(by), 0.5)
-    return math.log(accuracy / (1 - accuracy))
+    return _log_odds(accuracy)
 
 
 def _violated(order: Sequence[str], votes: Sequence[tuple[str, str, float]]) -> float:
