@@ -293,3 +293,25 @@ def test_a_rewrite_with_one_copied_sentence_is_aligned_whole() -> None:
     # Without that order the copied sentence stays all there is.
     shuffled = in_order[:, [0, 5, 4, 3, 2, 1]]
     assert aligned(shuffled) == sliver
+
+
+HARBOUR = ("Harbour officials in Velmora counted forty-two fishing trawlers stranded by the storm on "
+           "Tuesday. The coast guard towed nine damaged boats to the northern pier before nightfall. "
+           "Insurance assessors from the capital arrived on Wednesday to inspect broken hulls and torn "
+           "nets. Mayor Ilse Brandt promised emergency grants for crews who lost a week of catch. "
+           "Fish markets across the province reported prices doubling within two days.")
+HARBOUR_REWORDED = ("The coast guard pulled nine wrecked boats to the north pier before dark. From the "
+                    "capital, insurance assessors came on Wednesday to examine torn nets and broken "
+                    "hulls. Emergency grants were promised by Mayor Ilse Brandt for crews who lost a "
+                    "week of catch.")
+
+
+def test_a_reworded_passage_keeps_its_opening_function_words_and_closing_stop() -> None:
+    target = FILLER + HARBOUR_REWORDED + " " + FILLER
+    passages = align_texts(HARBOUR, target)
+    assert_slices(passages, HARBOUR, target)
+    assert len(passages) == 1
+    p = passages[0]
+    assert target[p.target[0]:p.target[1]] == HARBOUR_REWORDED
+    assert HARBOUR[p.source[0]:p.source[1]].startswith("The coast guard towed")
+    assert HARBOUR[p.source[0]:p.source[1]].endswith("a week of catch.")

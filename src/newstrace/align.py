@@ -533,8 +533,8 @@ def refine_boundaries(passage: Passage, source_text: str, target_text: str,
     first, last = anchors[0], anchors[-1]
     new_source = (s_spans[first.src_start][0], s_spans[last.src_end - 1][1])
     new_target = (t_spans[first.dest_start][0], t_spans[last.dest_end - 1][1])
-    return Passage(_closer(passage.source, new_source, source),
-                   _closer(passage.target, new_target, target),
+    return Passage(_word_edges(source_text, _closer(passage.source, new_source, source)),
+                   _word_edges(target_text, _closer(passage.target, new_target, target)),
                    passage.similarity, passage.kind, passage.method)
 
 
@@ -550,8 +550,8 @@ def _trim_to_shared_words(passage: Passage, source_text: str, target_text: str,
     new_source = _shared_extent(s_tokens, s_spans, t_stems)
     if new_target is None or new_source is None:
         return passage
-    return Passage(_closer(passage.source, new_source, source),
-                   _closer(passage.target, new_target, target),
+    return Passage(_word_edges(source_text, _closer(passage.source, new_source, source)),
+                   _word_edges(target_text, _closer(passage.target, new_target, target)),
                    passage.similarity, passage.kind, passage.method)
 
 
@@ -565,11 +565,29 @@ def _shared_extent(tokens: list[str], spans: list[Span], other: set[str]) -> Spa
             if sum(flags[content[k - d]] for d in range(3)) >= 2 and flags[content[k]]]
     if not hits or not ends:
         return None
-    return spans[hits[0]][0], _through_punctuation(spans[ends[-1]][1], spans)
+    return spans[hits[0]][0], spans[ends[-1]][1]
 
 
-def _through_punctuation(end: int, spans: list[Span]) -> int:
-    return end
+#: Punctuation that closes the sentence or clause a passage ends in.
+_CLOSING = frozenset(".!?;:)]}\"'\u201d\u2019")
+#: Function words directly before a passage's first word, at most this many, join it.
+LEADING_STOPWORDS = 2
+_LEADING_WORDS = re.compile(rf"(?:(\w+)[ \t]+){{1,{LEADING_STOPWORDS}}}$")
+
+
+def _word_edges(text: str, span: Span) -> Span:
+    """A word-level span widened to whole clauses at its edges: through the punctuation
+    that closes its last word, and back over the function words ("The", "In a") that open
+    its first one, which word matching on content words leaves out."""
+    start, end = span
+    while end < len(text) and text[end] in _CLOSING:
+        end += 1
+    lead = _LEADING_WORDS.search(text, max(0, start - 40), start)
+    if lead:
+        words = list(_WORD_SPANS.finditer(text, lead.start(), start))
+        while words and words[-1].group(0).lower() in STOPWORDS:
+            start = words.pop().start()
+    return start, end
 
 
 def _closer(old: Span, new: Span, units: Units) -> Span:
