@@ -8,7 +8,7 @@ import pytest
 import newstrace
 from newstrace import Options
 from newstrace.copies import excerpt, spin
-from newstrace.lineage import Edge, closest_parents, consistent_reversals, origins
+from newstrace.lineage import Edge, closest_parents, consistent_reversals, human_origins, origins
 from newstrace.stories import adjusted_rand_index
 
 from .conftest import DEMO, made_up_text
@@ -79,6 +79,21 @@ def test_a_lone_pair_and_dated_links_keep_their_direction() -> None:
     votes = [("a", "b", "published"), ("b", "c", "llm_style"), ("c", "a", "llm_style")]
     assert ("a", "b") not in consistent_reversals(votes)
     assert consistent_reversals(votes) <= {("b", "c"), ("c", "a")}
+
+
+def test_a_text_reading_far_less_model_written_than_all_its_links_is_their_origin() -> None:
+    # Wording log-odds: the article reads human, its restylings model-written; r3 is
+    # linked to an unreadable (non-English) document, so it is not judged.
+    readings = {"src": -2.0, "r1": 1.0, "r2": 0.5, "r3": -3.0, "r4": 2.0, "low": -1.0}
+    links = [("src", "r1"), ("r2", "src"), ("r1", "r2"), ("r3", "ja"), ("low", "r4"), ("low", "src")]
+    assert human_origins(readings, links) == set()  # src is within the gap of "low"
+    links = links[:5]
+    assert human_origins(readings, links) == {"src", "low"}
+    # Style markers had put r2 upstream of the article; against an origin they give way.
+    votes = [("src", "r1", "llm_style"), ("r2", "src", "style"), ("r1", "r2", "cuts")]
+    assert consistent_reversals(votes) == set()
+    assert consistent_reversals(votes, origins={"src"}) == {("r2", "src")}
+    assert consistent_reversals([("r2", "src", "published")], origins={"src"}) == set()
 
 
 def test_large_groups_are_ordered_too() -> None:
