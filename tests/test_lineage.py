@@ -397,3 +397,22 @@ def test_wording_decides_by_contrast_whatever_the_level() -> None:
     # Where the contrast must be stark it must be far starker.
     assert _reads_model_written(0.13, 0.995, stark=True)
     assert not _reads_model_written(0.3, 0.9, stark=True)
+
+
+def test_style_markers_outside_the_aligned_text_do_not_orient_a_pair() -> None:
+    from newstrace.align import Passage
+    from newstrace.lineage import orient
+    from newstrace.model import Document
+
+    opening = ("The Velmora harbour reopened on Monday after a week of storm repairs. Forty "
+               "trawlers left before dawn, and the fish market opened two hours late. ")
+    column = ("Furthermore, the council has yet to publish its flood report. Moreover, the pier "
+              "repairs ran over budget. Additionally, two crews are still waiting for grants. ")
+    article = Document("article", opening + column * 3)
+    excerpt = Document("excerpt", opening.strip())
+    passage = Passage((0, len(opening.strip())), (0, len(opening.strip())), 1.0)
+    for pair, p in (((article, excerpt), passage),
+                    ((excerpt, article), Passage(passage.target, passage.source, 1.0))):
+        source, target, _, evidence = orient(*pair, [p])
+        assert (source.id, target.id) == ("article", "excerpt")
+        assert evidence["by"] != "style"
