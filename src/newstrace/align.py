@@ -701,17 +701,20 @@ def monotone_chain(similarity: np.ndarray, threshold: float, split: bool = False
     best = similarity.max(axis=0)
     points = [(int(i), int(j)) for i, j in np.argwhere(similarity >= threshold)
               if similarity[i, j] >= best[j] - SEED_BEST_MARGIN]
-    points.sort(key=lambda p: (p[1], p[0]))
-    weight = [float(similarity[i, j]) for i, j in points]
-    total = list(weight)
-    back = [-1] * len(points)
-    for k, (i, j) in enumerate(points):
-        for m in range(k):
-            pi, pj = points[m]
-            if (pi < i or (split and pi == i)) and pj < j and total[m] + weight[k] > total[k]:
-                total[k], back[k] = total[m] + weight[k], m
     if not points:
         return []
+    points.sort(key=lambda p: (p[1], p[0]))
+    rows = np.array([i for i, _ in points])
+    cols = np.array([j for _, j in points])
+    weight = np.array([similarity[i, j] for i, j in points], dtype=float)
+    total = weight.copy()
+    back = [-1] * len(points)
+    for k, (i, j) in enumerate(points):
+        # the heaviest chain ending at an earlier pair (the first such, on ties)
+        allowed = ((rows[:k] <= i) if split else (rows[:k] < i)) & (cols[:k] < j)
+        if allowed.any():
+            m = int(np.argmax(np.where(allowed, total[:k], -np.inf)))
+            total[k], back[k] = total[m] + weight[k], m
     k = int(np.argmax(total))
     chain = []
     while k >= 0:
