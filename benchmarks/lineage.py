@@ -1,6 +1,7 @@
 """Stories and lineage on real data (issue 4): BASIL and SheepDog.
 
     .venv/bin/python benchmarks/lineage.py [--data ../shared/data] [--only basil|sheepdog]
+        [--keep DIR]  (keeps the stores there, to look into)
 
 BASIL: 300 articles, 100 events x 3 outlets, ingested together: adjusted Rand index of the
 stories against the event triplets (target >= 0.90) and the number of derivation links
@@ -104,15 +105,20 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--only", choices=("basil", "sheepdog"))
+    parser.add_argument("--keep", type=Path, help="keep the stores in this (new) folder")
     args = parser.parse_args()
     if not (args.data / "basil").is_dir():
         print(f"evaluation data not found at {args.data}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if args.keep:
+            args.keep.mkdir(parents=True)
+            folder = args.keep
         if args.only in (None, "basil"):
-            basil(args.data, Path(tmp))
+            basil(args.data, folder)
         if args.only in (None, "sheepdog"):
-            sheepdog(args.data, Path(tmp))
+            sheepdog(args.data, folder)
     return 0
 
 
