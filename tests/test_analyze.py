@@ -124,6 +124,57 @@ def test_quoted_spans_follow_quotes_across_paragraphs() -> None:
                       '\u201cThe work starts now']
 
 
+HARBOUR_STATEMENTS = """Mayor Ilse Brandt announced on Tuesday that the Velmora harbour will close for six weeks of repairs.
+"The storm left the northern pier unsafe, and we will not reopen it until every beam has been replaced," Brandt told reporters at the town hall. "Fishing crews will receive emergency grants for each week they cannot sail, starting this Friday."
+The repairs will cost about 4.2 million euros, according to the council's budget office.
+"This is the largest repair the harbour has needed since 1987," said harbour master Tomas Keller. "We expect the first boats back in the water by the middle of March, if the weather holds."
+Keller said the southern quay would stay open for ferries during the works.
+"Nobody loses their income because of this storm," Brandt added. "The grants will be paid directly to the crews, not to the boat owners."
+The fishermen's union welcomed the grants but asked the council to publish the engineers' report."""
+HARBOUR_REPORT = """Velmora's fishing fleet faces six idle weeks after the town council decided to shut the storm-damaged harbour for reconstruction, a move that has split local opinion.
+At a packed meeting in the town hall, Mayor Ilse Brandt defended the closure. "The storm left the northern pier unsafe, and we will not reopen it until every beam has been replaced," she said.
+Several skippers interviewed on the quay said they had not been consulted. Marta Olsen, who has fished out of Velmora for thirty years, called the timetable unrealistic and said spring herring would be lost.
+Brandt promised support for the crews. "Fishing crews will receive emergency grants for each week they cannot sail," the mayor said, without giving a figure.
+Opposition councillors questioned why the repairs had not begun after the autumn inspections, which had already flagged corrosion in the pier's supports.
+The harbour master, Tomas Keller, told the meeting he expected the first boats back by mid-March."""
+
+
+def _document(doc_id: str, text: str):
+    from newstrace.ingest import RawRecord, build_document
+
+    return build_document(RawRecord(doc_id, "test", doc_id, {"text": text}), Options(progress=False))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_spun_copy_of_a_quote_heavy_article_is_a_copy(seed: int) -> None:
+    from newstrace.candidates import verify_pair
+
+    # Most of the article is quotation; a spinner rewords inside and outside the quotes
+    # alike, so its unquoted text is shared as much as its quotes.
+    spun = newstrace.copies.spin(HARBOUR_STATEMENTS, rate=0.5, seed=seed, debris=0.0)
+    link = verify_pair(_document("article", HARBOUR_STATEMENTS), _document("spun", spun),
+                       Options(progress=False), describe=False)
+    assert link is not None and (link.source, link.target) == ("article", "spun")
+
+
+def test_a_report_quoting_the_same_statements_is_not_a_copy() -> None:
+    from newstrace.candidates import align_pair, verify_pair
+
+    article, report = _document("article", HARBOUR_STATEMENTS), _document("report", HARBOUR_REPORT)
+    options = Options(progress=False)
+    passages, _ = align_pair(article, report, options, newstrace.candidates.PairCache())
+    assert passages  # the shared quotations align ...
+    assert verify_pair(article, report, options, describe=False) is None  # ... but make no link
+
+
+def test_a_quote_left_open_over_a_long_paragraph_is_not_a_quotation() -> None:
+    from newstrace.candidates import MAX_QUOTE_CHARS, quoted_spans
+
+    stray = 'He wrote "about the town. ' + "The harbour reopened after the storm. " * 20
+    assert len(stray) > MAX_QUOTE_CHARS and quoted_spans(stray) == []
+    assert quoted_spans('She said "we will rebuild" today.') == [(9, 26)]
+
+
 def test_quotes_shared_only_when_both_sides_quote() -> None:
     from newstrace.align import Passage
     from newstrace.candidates import _shared_quotations
