@@ -245,3 +245,18 @@ def test_recent_sentence_vectors_are_reused_and_bounded(monkeypatch) -> None:  #
     assert recent.rows <= recent.budget
     recent.get(docs[0], units[0])
     assert len(calls) == 4
+
+
+def test_analyze_relates_reports_that_share_quotations_by_their_story(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "statements.txt").write_text(HARBOUR_STATEMENTS)
+    (corpus / "report.txt").write_text(HARBOUR_REPORT)
+    options = Options(progress=False, semantic=False)
+    with newstrace.open_store(tmp_path / "q.duckdb") as store:
+        newstrace.ingest([corpus], store, options)
+        newstrace.analyze(store, options)
+        assert store.con.execute("SELECT count(*) FROM links").fetchone()[0] == 0
+        assert store.con.execute("SELECT a, b FROM shared_quotes").fetchall() == [("report.txt", "statements.txt")]
+        stories = store.con.execute("SELECT count(DISTINCT story_id) FROM story_members").fetchone()[0]
+        assert stories == 1

@@ -416,3 +416,38 @@ def test_style_markers_outside_the_aligned_text_do_not_orient_a_pair() -> None:
         source, target, _, evidence = orient(*pair, [p])
         assert (source.id, target.id) == ("article", "excerpt")
         assert evidence["by"] != "style"
+
+
+def test_a_name_the_whole_corpus_mentions_does_not_join_stories() -> None:
+    from collections import Counter
+
+    import numpy as np
+
+    from newstrace.stories import Story, entity_overlap, entity_weights
+
+    story = Story("story-1", np.zeros(3))
+    for members in (("velmora", "brandt", "keller"), ("velmora", "brandt"), ("velmora",)):
+        story.add(f"d{len(story.members)}", np.ones(3), Counter(members), None)
+    weights = entity_weights({"velmora": 90, "brandt": 2, "keller": 1, "olsen": 1}, documents=100)
+    other_event = Counter({"velmora": 2, "olsen": 1})
+    assert entity_overlap(other_event, story) == 2 / 3  # by mentions alone it would join
+    assert entity_overlap(other_event, story, weights) < 0.15
+    # Entities named by one member in three are not yet the story's.
+    assert entity_overlap(Counter({"keller": 1}), story, weights) == 0.0
+    assert entity_overlap(Counter({"brandt": 1}), story, weights) == 1.0
+
+
+def test_reports_sharing_only_quotations_share_a_story() -> None:
+    from collections import Counter
+
+    import numpy as np
+
+    from newstrace.stories import StoryInput, group
+
+    vector = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    unrelated = np.array([0.0, 1.0, 0.0], dtype=np.float32)
+    first = StoryInput("a", vector, Counter({"brandt": 1}))
+    quoting = StoryInput("b", unrelated, Counter(), quoting=("a",))
+    alone = StoryInput("c", unrelated, Counter())
+    _, membership = group([first, quoting, alone])
+    assert membership["a"] == membership["b"] != membership["c"]

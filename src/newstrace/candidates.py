@@ -224,6 +224,21 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
 
     With ``describe=False`` the link carries its direction evidence only (see
     ``describe_pending``)."""
+    found = _verify(a, b, options, semantic=semantic, cache=cache, describe=describe)
+    return found if isinstance(found, Link) else None
+
+
+@dataclass(frozen=True)
+class SharedQuotes:
+    """Two documents whose shared text is what both quote: independent reports of one
+    statement, related by their story and not by derivation."""
+
+    a: str
+    b: str
+
+
+def _verify(a: Document, b: Document, options: Options, *, semantic: bool = False,
+            cache: PairCache | None = None, describe: bool = True) -> Link | SharedQuotes | None:
     from .lineage import orient
 
     cache = cache or PairCache()
@@ -231,7 +246,7 @@ def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = 
     if not passages:
         return None
     if _shared_quotations(a.text, b.text, passages, options):
-        return None  # they share quotations (one press conference), not one another's text
+        return SharedQuotes(*sorted((a.id, b.id)))
     score = link_score(passages, len(a.text), len(b.text))
     if not enough_reuse(passages, score, options):
         return None
@@ -403,9 +418,10 @@ def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]]) -> int:
 
 
 # ----------------------------------------------------------------------------- verification
-def _verify_group(group: list[tuple[Document, Document, bool]], options: Options) -> list[Link | None]:
+def _verify_group(group: list[tuple[Document, Document, bool]], options: Options
+                  ) -> list[Link | SharedQuotes | None]:
     cache = PairCache()  # a document's units and vectors are computed once per group
-    return [verify_pair(a, b, options, semantic=sem, cache=cache, describe=False)
+    return [_verify(a, b, options, semantic=sem, cache=cache, describe=False)
             for a, b, sem in group]
 
 
@@ -581,6 +597,8 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
         for table in ("links", "passages"):
             store.con.execute(f"DELETE FROM {table} WHERE list_contains(?, source) OR "
                               "list_contains(?, target)", [pending, pending])
+        store.con.execute("DELETE FROM shared_quotes WHERE list_contains(?, a) OR list_contains(?, b)",
+                          [pending, pending])
     verify_group = partial(_verify_group, options=options)
     with track("align", total=len(pending), enabled=options.progress) as bar, \
             _worker_map(options) as run:
@@ -591,8 +609,9 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             docs = {d.id: d for d in store.documents(needed)}
             tasks = [(docs[a], docs[b], (a, b) in semantic) for a, b in chunk_pairs
                      if a in docs and b in docs]
-            links = [link for link in run(verify_group, _grouped(tasks)) if link is not None]
-            _write_links(store, chunk, links, docs)
+            found = run(verify_group, _grouped(tasks))
+            links = [link for link in found if isinstance(link, Link)]
+            _write_links(store, chunk, links, docs, [q for q in found if isinstance(q, SharedQuotes)])
             report.links += len(links)
             report.documents_analyzed += len(chunk)
             bar.advance(len(chunk))
@@ -684,7 +703,7 @@ def _store_descriptions(store, links: list[Link]) -> None:  # type: ignore[no-un
 
 
 def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type: ignore[no-untyped-def]
-                 docs: dict[str, Document]) -> None:
+                 docs: dict[str, Document], quotes: Sequence[SharedQuotes] = ()) -> None:
     import pyarrow as pa
 
     links = list(links)
@@ -693,6 +712,9 @@ def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type:
               for d in finished]
     with store.transaction():
         insert_links(store, links)
+        if quotes:
+            store.insert_arrow("shared_quotes", "a, b", pa.table({"a": [q.a for q in quotes],
+                                                                  "b": [q.b for q in quotes]}))
         store.con.execute("DELETE FROM analyzed_documents WHERE list_contains(?, doc_id)", [list(finished)])
         store.insert_arrow("analyzed_documents", "doc_id, content_hash",
                             pa.table({"doc_id": list(finished), "content_hash": hashes}))

@@ -76,6 +76,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 7: a passage's kind (copy | summary), so stored links can be described later
         "ALTER TABLE passages ADD COLUMN kind VARCHAR DEFAULT 'copy'",
     ),
+    (  # 8: pairs of documents that share only what both quote (one story, no derivation)
+        "CREATE TABLE shared_quotes (a VARCHAR NOT NULL, b VARCHAR NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
