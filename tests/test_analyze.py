@@ -260,3 +260,16 @@ def test_analyze_relates_reports_that_share_quotations_by_their_story(tmp_path: 
         assert store.con.execute("SELECT a, b FROM shared_quotes").fetchall() == [("report.txt", "statements.txt")]
         stories = store.con.execute("SELECT count(DISTINCT story_id) FROM story_members").fetchone()[0]
         assert stories == 1
+
+
+def test_trace_does_not_name_a_report_quoting_the_same_statements_as_a_source(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "statements.txt").write_text(HARBOUR_STATEMENTS)
+    options = Options(progress=False, semantic=False)
+    with newstrace.open_store(tmp_path / "t.duckdb") as store:
+        newstrace.ingest([corpus], store, options)
+        newstrace.analyze(store, options)
+        spun = newstrace.copies.spin(HARBOUR_STATEMENTS, rate=0.5, seed=1, debris=0.0)
+        assert [r.source for r in newstrace.trace(spun, store, options)] == ["statements.txt"]
+        assert newstrace.trace(HARBOUR_REPORT, store, options) == []

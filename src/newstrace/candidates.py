@@ -816,7 +816,8 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
         if source is None:
             continue
         passages, method = align_pair(source, doc, options, cache, semantic=candidate in semantic)
-        if passages:
+        # as in analyze: a stored report quoting what the article quotes is not its source
+        if passages and not _shared_quotations(source.text, doc.text, passages, options):
             score = link_score(passages, len(source.text), len(doc.text))
             if enough_reuse(passages, score, options):
                 results.append(TraceResult(source.id, score, method, passages, source.title))
