@@ -5,7 +5,7 @@
     {"schema": "newstrace.export/1",
      "documents": [{"id", "title", "published", "language", "source", "author", "labels", ...}],
      "links": [{"source", "target", "relation", "score", "transformation", "passages": [...]}],
-     "stories": [{"id", "documents": [ids]}]}
+     "stories": [{"id", "documents": [ids], "origins": [ids], "shared_quotes": [[id, id]]}]}
 
 Fields may be added in later versions; the named ones stay.
 """
@@ -77,8 +77,8 @@ def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = N
 
 
 def story_rows(store: Store, story_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """Stories (all, or ``story_ids``) with their members and origins (members with no
-    parent in the story)."""
+    """Stories (all, or ``story_ids``) with their members, origins (members with no
+    parent in the story) and the pairs of members that share only what both quote."""
     stories: dict[str, list[str]] = {}
     where, params = ("", []) if story_ids is None else (" WHERE list_contains(?, story_id)", [story_ids])
     for story, doc in store.con.execute(
@@ -89,7 +89,12 @@ def story_rows(store: Store, story_ids: list[str] | None = None) -> list[dict[st
     has_parent = {target for source, target in store.con.execute(
         "SELECT source, target FROM links WHERE parent").fetchall()
         if story_of.get(target) is not None and story_of.get(source) == story_of.get(target)}
-    return [{"id": story, "documents": docs, "origins": [d for d in docs if d not in has_parent]}
+    quoting: dict[str, list[list[str]]] = {}
+    for a, b in store.con.execute("SELECT a, b FROM shared_quotes ORDER BY a, b").fetchall():
+        if story_of.get(a) is not None and story_of.get(a) == story_of.get(b):
+            quoting.setdefault(story_of[a], []).append([a, b])
+    return [{"id": story, "documents": docs, "origins": [d for d in docs if d not in has_parent],
+             "shared_quotes": quoting.get(story, [])}
             for story, docs in stories.items()]
 
 
