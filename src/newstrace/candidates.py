@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -29,9 +30,9 @@ from typing import Any
 import numpy as np
 
 from .align import (
-    _WORD_SPANS,
     Passage,
     Units,
+    _word_spans,
     align_rewrite,
     align_semantic,
     align_texts,
@@ -381,15 +382,17 @@ def _quotes_carry(text: str, other: str, spans: Sequence[tuple[Span, Span]], opt
     """(whether the words ``text``'s aligned spans share with ``other``'s cluster in its
     quotations, the share of its aligned text that is quoted)."""
     quotes = quoted_spans(text)
+    starts = [start for start, _ in quotes]  # quotations are disjoint and in text order
     counts = {True: [0, 0], False: [0, 0]}  # inside quotes? -> [words, shared words]
     for mine, theirs in spans:
-        theirs_stems = {stem(w) for w in _content_words(other, theirs)}
-        for word, at in _content_words_at(text, mine):
-            inside = any(start <= at < end for start, end in quotes)
+        theirs_stems = {stem(w) for w, _ in _content_words(other, theirs)}
+        for word, at in _content_words(text, mine):
+            k = bisect_right(starts, at) - 1
+            inside = k >= 0 and at < quotes[k][1]
             counts[inside][0] += 1
             counts[inside][1] += stem(word) in theirs_stems
     (quoted_words, quoted_shared), (plain_words, plain_shared) = counts[True], counts[False]
-    unquoted = _unquoted_aligned_chars(text, [mine for mine, _ in spans])
+    unquoted = _unquoted_aligned_chars(text, [mine for mine, _ in spans], quotes)
     aligned = sum(end - start for (start, end), _ in spans)
     clustered = quoted_words > 0 and \
         quoted_shared >= QUOTED_SHARE_OF_SHARED * (quoted_shared + plain_shared) and \
@@ -397,19 +400,15 @@ def _quotes_carry(text: str, other: str, spans: Sequence[tuple[Span, Span]], opt
     return unquoted < options.min_passage_chars or clustered, 1 - unquoted / max(1, aligned)
 
 
-def _content_words_at(text: str, span: Span) -> Iterator[tuple[str, int]]:
-    for match in _WORD_SPANS.finditer(text, *span):
-        word = match.group().lower()
-        if word not in STOPWORDS:
-            yield word, match.start()
+def _content_words(text: str, span: Span) -> list[tuple[str, int]]:
+    """(lowercased word, offset) of the words in ``span`` that are not stopwords."""
+    words, spans = _word_spans(text, *span)
+    return [(w, start) for w, (start, _) in zip(words, spans, strict=True) if w not in STOPWORDS]
 
 
-def _content_words(text: str, span: Span) -> Iterator[str]:
-    return (word for word, _ in _content_words_at(text, span))
-
-
-def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]]) -> int:
-    quotes = quoted_spans(text)
+def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]],
+                            quotes: Sequence[tuple[int, int]] | None = None) -> int:
+    quotes = quoted_spans(text) if quotes is None else quotes
     total = 0
     for start, end in spans:
         inside = sum(max(0, min(end, qe) - max(start, qs)) for qs, qe in quotes)

@@ -90,8 +90,9 @@ def story_rows(store: Store, story_ids: list[str] | None = None) -> list[dict[st
         "SELECT source, target FROM links WHERE parent").fetchall()
         if story_of.get(target) is not None and story_of.get(source) == story_of.get(target)}
     quoting: dict[str, list[list[str]]] = {}
-    for a, b in store.con.execute("SELECT a, b FROM shared_quotes ORDER BY a, b").fetchall():
-        if story_of.get(a) is not None and story_of.get(a) == story_of.get(b):
+    for a, b in store.con.execute("SELECT a, b FROM shared_quotes WHERE list_contains(?, a) "
+                                  "ORDER BY a, b", [list(story_of)]).fetchall():
+        if story_of.get(a) == story_of.get(b):
             quoting.setdefault(story_of[a], []).append([a, b])
     return [{"id": story, "documents": docs, "origins": [d for d in docs if d not in has_parent],
              "shared_quotes": quoting.get(story, [])}

@@ -30,10 +30,9 @@ STORY_COSINE = 0.80
 STORY_COSINE_WITH_ENTITIES = 0.50
 STORY_ENTITY_OVERLAP = 0.15
 #: Entities a story names are those more than this share of its members name (two of
-#: three), and each
-#: mention counts by its entity's rarity in the corpus (``entity_weights``): otherwise a
-#: story's entities grow with every member until any article on the same beat overlaps it,
-#: and stories chain. Together, with the thresholds above unchanged, replayed on stored
+#: three), and each mention counts by its entity's rarity in the corpus (``entity_weights``):
+#: otherwise a story's entities grow with every member until any article on the same beat
+#: overlaps it, and stories chain. Together, with the thresholds above unchanged, replayed on stored
 #: analyses: BASIL ARI 0.896 -> 0.930 (two events sharing "Trump" no longer merged);
 #: SheepDog (360 articles x 5 versions, undated) largest story 625 -> 30 documents, five
 #: versions in one story 306 -> 311. Measured alongside: the share alone (BASIL 0.897,
@@ -129,7 +128,14 @@ def entity_overlap(doc_entities: Counter[str], story: Story,
     ``STORY_ENTITY_MEMBER_SHARE`` of its members name), each mention weighed by how rare
     its entity is in the corpus (``weights``, see ``entity_weights``; unweighted without).
     An entity missing from ``weights`` is new to the corpus: as rare as any."""
-    weighed = {e: n * (weights(e) if weights else 1.0) for e, n in doc_entities.items()}
+    return _overlap(_weighed(doc_entities, weights), story)
+
+
+def _weighed(doc_entities: Counter[str], weights: EntityWeights | None) -> dict[str, float]:
+    return {e: n * (weights(e) if weights else 1.0) for e, n in doc_entities.items()}
+
+
+def _overlap(weighed: dict[str, float], story: Story) -> float:
     total = sum(weighed.values())
     if not total:
         return 0.0
@@ -199,10 +205,11 @@ def best_story(doc: StoryInput, stories: Sequence[Story], candidates: Sequence[i
     centroids = np.vstack([stories[i].centroid for i in candidates])
     cosines = centroids @ doc.vector
     best: tuple[int, float] | None = None
+    weighed = _weighed(doc.entities, weights)  # once per document, not per story tried
     for position in np.argsort(-cosines)[:20]:
         story = stories[candidates[position]]
         cosine = float(cosines[position])
-        overlap = entity_overlap(doc.entities, story, weights)
+        overlap = _overlap(weighed, story)
         joins = cosine >= STORY_COSINE or (
             cosine >= STORY_COSINE_WITH_ENTITIES and overlap >= STORY_ENTITY_OVERLAP)
         score = cosine + 0.5 * overlap
