@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,10 @@ from newstrace.align import (
     align_texts,
     coverage,
     units_of,
+    window_units,
 )
 from newstrace.copies import excerpt, reorder, spin
+from newstrace.model import Span
 
 from .conftest import DEMO
 
@@ -315,3 +318,38 @@ def test_a_reworded_passage_keeps_its_opening_function_words_and_closing_stop() 
     assert target[p.target[0]:p.target[1]] == HARBOUR_REWORDED
     assert HARBOUR[p.source[0]:p.source[1]].startswith("The coast guard towed")
     assert HARBOUR[p.source[0]:p.source[1]].endswith("a week of catch.")
+
+
+def _glued_into_a_sentence(text: str, start: int, words: int, seed: int) -> tuple[str, Span]:
+    """A spun stretch of ``text`` with its words shuffled a dozen at a time and its sentence
+    breaks dropped, set inside another sentence: (target text, the stretch's span)."""
+    rng = random.Random(seed)
+    stretch = [w.strip(".,;:") for w in spin(text, rate=0.3, seed=seed).split()][start:start + words]
+    shuffled: list[str] = []
+    for i in range(0, len(stretch), 12):
+        chunk = stretch[i:i + 12]
+        rng.shuffle(chunk)
+        shuffled += chunk
+    copied = " ".join(shuffled).lower()
+    opening = FILLER + "Weather in the valley stayed mild, with light winds from the west and quiet markets, and "
+    closing = " while gardeners in the hills reported an early bloom of apple trees on the southern slopes. "
+    return opening + copied + closing + FILLER, (len(opening), len(opening) + len(copied))
+
+
+@pytest.mark.parametrize(("source", "start", "words"), [(BRIDGE, 35, 40), (BRIDGE, 45, 50), (BRIDGE, 45, 60)])
+def test_copy_moved_across_sentence_boundaries_is_aligned_by_word_windows(source: str, start: int,
+                                                                          words: int) -> None:
+    target, (a, b) = _glued_into_a_sentence(source, start, words, seed=start)
+    passages = align_texts(source, target)
+    assert_slices(passages, source, target)
+    covered = sum(max(0, min(b, p.target[1]) - max(a, p.target[0])) for p in passages)
+    # the sentence pass alone aligns none of these (checked when the window pass was added)
+    assert covered >= 0.6 * (b - a)
+    assert all(p.target[0] >= a - 40 and p.target[1] <= b + 40 for p in passages)
+
+
+def test_word_windows_cut_text_in_order_without_gaps_in_words() -> None:
+    windows = window_units(RAIL, size=10)
+    assert [len(t) for t in windows.tokens[:-1]] == [10] * (len(windows) - 1)
+    assert all(a[1] <= b[0] for a, b in zip(windows.spans, windows.spans[1:], strict=False))
+    assert windows.spans[0][0] == 0 and RAIL[windows.spans[-1][1]:].strip(" .\n") == ""

@@ -13,7 +13,9 @@ The core is seed-and-extend over sentence units, after Sanchez-Perez, Gelbukh & 
 3. **Condensation**: the same with a wide gap finds summaries (a short target passage whose
    seeds spread over a long source passage). A summary that draws on most of its source
    document is taken as a summary of the whole document.
-4. **Filtering**: fragments overlapping in the target are resolved by similarity; short ones
+4. **Windows**: where no sentence pair seeds, the same over fixed windows of content words
+   finds copies whose words were moved across sentence boundaries.
+5. **Filtering**: fragments overlapping in the target are resolved by similarity; short ones
    are dropped.
 
 All functions are pure over strings and spans; every span slices its text exactly.
@@ -334,11 +336,79 @@ def align_texts(source_text: str, target_text: str, *, min_chars: int = 150,
     passages = [refine_boundaries(_passage(source, target, f, "copy"), source_text, target_text,
                                   source, target) for f in fragments]
     passages = [p for p in passages if _long_enough(p, min_chars)]
+    passages += _window_passages(passages, source_text, target_text, min_chars)
+    passages.sort(key=lambda p: p.target)
     if summaries:
         if len(points):
             passages = _with_summaries(passages, source, target, points, v, fragments)
         passages = _document_summaries(passages, source, target, v)
     return [p for p in passages if _long_enough(p, min_chars)]
+
+
+#: Window pass: random obfuscation and spinners move words across sentence boundaries and
+#: cut and join sentences, so no sentence pair of a copy may reach the seed thresholds
+#: although its words are mostly there. The texts are cut again into windows of this many
+#: content words, seeded at these thresholds (windows hold more words than most sentences,
+#: so chance overlap is diluted) and kept at this cosine, only where the sentence pass
+#: found nothing in the target. On PAN13 train (benchmarks/pan.py) windows of 16 / 24 / 32
+#: words gave entire plagdet 0.9215 -> 0.9244 / 0.9234 / 0.9232, random 0.8817 -> 0.8849,
+#: each of the five folds higher; on pairs verified alone, BASIL same-event links stayed
+#: 44 and PAN13's listed pairs without reuse stayed 8.
+WINDOW_WORDS = 16
+WINDOW_SEED_COSINE = 0.4
+WINDOW_SEED_DICE = 0.32
+WINDOW_VALIDATION_COSINE = 0.45
+#: Windows are a fixed size, so a copy spans consecutive ones: a fragment may skip one.
+WINDOW_MAX_GAP = 1
+
+
+def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
+    """``text`` cut into consecutive windows of ``size`` content words, ignoring sentences."""
+    spans: list[Span] = []
+    tokens: list[list[str]] = []
+    start, end, chunk = 0, 0, []
+    for match in _WORD_SPANS.finditer(text):
+        word = match.group(0).lower()
+        if word in STOPWORDS:
+            continue
+        if not chunk:
+            start = match.start()
+        chunk.append(stem(word))
+        end = match.end()
+        if len(chunk) == size:
+            spans.append((start, end))
+            tokens.append(chunk)
+            chunk = []
+    if chunk:
+        spans.append((start, end))
+        tokens.append(chunk)
+    return Units(spans, tokens, len(text))
+
+
+def _window_passages(found: Sequence[Passage], source_text: str, target_text: str,
+                     min_chars: int) -> list[Passage]:
+    """Copy passages from word windows, in parts of the target no passage covers yet."""
+    source, target = window_units(source_text), window_units(target_text)
+    if not len(source) or not len(target):
+        return []
+
+    def free(span: Span) -> bool:
+        return all(span[1] <= p.target[0] or span[0] >= p.target[1] for p in found)
+
+    v = _vectors(source, target)
+    points = np.array([pt for pt in seeds(v, WINDOW_SEED_COSINE, WINDOW_SEED_DICE)
+                       if free(target.spans[pt[1]])], dtype=int).reshape(-1, 2)
+    if not len(points):
+        return []
+    passages = []
+    for fragment in _resolve_overlaps(_extend(points, v, WINDOW_MAX_GAP)):
+        if fragment.similarity < WINDOW_VALIDATION_COSINE:
+            continue
+        passage = _trim_to_shared_words(_passage(source, target, fragment, "copy"),
+                                        source_text, target_text, source, target)
+        if _long_enough(passage, min_chars) and free(passage.target):
+            passages.append(passage)
+    return passages
 
 
 def _long_enough(p: Passage, min_chars: int) -> bool:
