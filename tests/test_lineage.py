@@ -451,3 +451,32 @@ def test_reports_sharing_only_quotations_share_a_story() -> None:
     alone = StoryInput("c", unrelated, Counter())
     _, membership = group([first, quoting, alone])
     assert membership["a"] == membership["b"] != membership["c"]
+
+
+def test_wording_readings_are_stored_once_and_rescored_when_a_text_changes(tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    from newstrace import style
+    from newstrace.lineage import _log_odds, _wording_readings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = {"a": body("bridge.txt"), "b": body("museum.txt")}
+    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
+    scored: list[str] = []
+
+    def counting(text: str) -> float:
+        scored.append(text)
+        return 0.25 if "Eastgate" in text else 0.75
+
+    monkeypatch.setattr(style, "llm_wording_score", counting)
+    with newstrace.open_store(tmp_path / "w.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        first = _wording_readings(store, {"a", "b"})
+        assert first == pytest.approx({"a": _log_odds(0.25), "b": _log_odds(0.75)})
+        assert _wording_readings(store, {"a", "b"}) == first
+        assert len(scored) == 2  # the second call read the stored readings
+        texts["a"] = texts["a"] + " The council will publish its minutes on Friday."
+        (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
+        newstrace.ingest([corpus], store)
+        assert _wording_readings(store, {"a", "b"}) == first
+        assert len(scored) == 3 and "minutes on Friday" in scored[-1]  # only the changed text again

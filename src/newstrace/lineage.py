@@ -505,11 +505,31 @@ def _make_consistent(store) -> int:  # type: ignore[no-untyped-def]
 
 
 def _wording_readings(store, ids: set[str]) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """The wording model's log-odds that each English document of ``ids`` is model-written."""
-    from .style import llm_wording_score
+    """The wording model's log-odds that each English document of ``ids`` is model-written,
+    read from ``doc_wording`` where the document and the model are unchanged, else scored
+    and stored: every lineage update reads all linked documents."""
+    import pyarrow as pa
 
-    return {d.id: _log_odds(llm_wording_score(d.text)) for d in store.documents(sorted(ids))
-            if d.language in (None, "en")}
+    from .style import llm_wording_model_tag, llm_wording_score
+
+    model = llm_wording_model_tag()
+    rows = store.con.execute(
+        "SELECT d.id, w.log_odds FROM documents d LEFT JOIN doc_wording w ON w.doc_id = d.id "
+        "AND w.content_hash = d.content_hash AND w.model = ? "
+        "WHERE list_contains(?, d.id) AND (d.language IS NULL OR d.language = 'en')",
+        [model, sorted(ids)]).fetchall()
+    readings = {doc_id: value for doc_id, value in rows if value is not None}
+    missing = sorted(doc_id for doc_id, value in rows if value is None)
+    if missing:
+        docs = store.documents(missing)
+        scored = {d.id: _log_odds(llm_wording_score(d.text)) for d in docs}
+        with store.transaction():
+            store.con.execute("DELETE FROM doc_wording WHERE list_contains(?, doc_id)", [missing])
+            store.insert_arrow("doc_wording", "doc_id, content_hash, model, log_odds", pa.table({
+                "doc_id": [d.id for d in docs], "content_hash": [d.content_hash for d in docs],
+                "model": [model] * len(docs), "log_odds": [scored[d.id] for d in docs]}))
+        readings.update(scored)
+    return readings
 
 
 def _reverse_links(store, changes: Sequence[tuple[tuple[str, str], dict[str, object]]]  # type: ignore[no-untyped-def]

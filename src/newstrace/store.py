@@ -79,6 +79,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 8: pairs of documents that share only what both quote (one story, no derivation)
         "CREATE TABLE shared_quotes (a VARCHAR NOT NULL, b VARCHAR NOT NULL)",
     ),
+    (  # 9: each document's reading by the wording model, so lineage scores a text once
+        "CREATE TABLE doc_wording (doc_id VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, "
+        "model VARCHAR NOT NULL, log_odds DOUBLE NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -417,6 +417,15 @@ def llm_wording_score(text: str) -> float:
     return load_wording_model("llm_wording").score(text)
 
 
+@lru_cache(maxsize=1)
+def llm_wording_model_tag() -> str:
+    """A short digest of the shipped wording model: stored readings of another model are stale."""
+    import hashlib
+
+    text = resources.files("newstrace").joinpath("data/llm_wording.json").read_bytes()
+    return hashlib.sha1(text).hexdigest()[:12]
+
+
 def llm_wording_terms(text: str) -> list[str]:
     """The words and word pairs of ``text`` that make it read most as model-written."""
     return load_wording_model("llm_wording").telling_terms(text)
