@@ -364,7 +364,8 @@ WINDOW_MAX_GAP = 1
 
 
 def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
-    """``text`` cut into consecutive windows of ``size`` content words, ignoring sentences."""
+    """``text`` cut into consecutive windows of ``size`` content words, ignoring sentences.
+    One pass over the words: through ``_word_spans`` it took a third longer."""
     spans: list[Span] = []
     tokens: list[list[str]] = []
     start, end, chunk = 0, 0, []
@@ -389,6 +390,8 @@ def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
 def _window_passages(found: Sequence[Passage], source_text: str, target_text: str,
                      min_chars: int) -> list[Passage]:
     """Copy passages from word windows, in parts of the target no passage covers yet."""
+    if not _free_stretch(found, len(target_text), min_chars):
+        return []  # a text copied whole: no room left for a long enough passage
     source, target = window_units(source_text), window_units(target_text)
     if not len(source) or not len(target):
         return []
@@ -410,6 +413,16 @@ def _window_passages(found: Sequence[Passage], source_text: str, target_text: st
         if _long_enough(passage, min_chars) and free(passage.target):
             passages.append(passage)
     return passages
+
+
+def _free_stretch(found: Sequence[Passage], length: int, min_chars: int) -> bool:
+    """Whether the target has ``min_chars`` in a row that no passage of ``found`` covers."""
+    cursor = 0
+    for start, end in sorted(p.target for p in found):
+        if start - cursor >= min_chars:
+            return True
+        cursor = max(cursor, end)
+    return length - cursor >= min_chars
 
 
 def _long_enough(p: Passage, min_chars: int) -> bool:
