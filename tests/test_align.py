@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 
 from newstrace.align import (
+    Passage,
     Units,
     _stands_out,
     _vectors,
     align_semantic,
     align_texts,
     coverage,
+    merge_neighbours,
     units_of,
     window_units,
 )
@@ -318,6 +320,41 @@ def test_a_reworded_passage_keeps_its_opening_function_words_and_closing_stop() 
     assert target[p.target[0]:p.target[1]] == HARBOUR_REWORDED
     assert HARBOUR[p.source[0]:p.source[1]].startswith("The coast guard towed")
     assert HARBOUR[p.source[0]:p.source[1]].endswith("a week of catch.")
+
+
+HARBOUR_EDGES_REPLACED = ("Rescuers pulled nine wrecked boats to the north pier before dark. From the "
+                          "capital, insurance assessors came on Wednesday to examine torn nets and "
+                          "broken hulls. Emergency grants were promised by Mayor Ilse Brandt for crews "
+                          "who lost seven days of earnings.")
+
+
+def test_a_copy_whose_edge_words_were_replaced_keeps_them() -> None:
+    # "Rescuers pulled" and "seven days of earnings" share no word with the source, but
+    # they are the copy's own first and last words: the passage must not start at "nine".
+    target = FILLER + HARBOUR_EDGES_REPLACED + " " + FILLER
+    passages = align_texts(HARBOUR, target)
+    assert_slices(passages, HARBOUR, target)
+    assert len(passages) == 1
+    assert target[passages[0].target[0]:passages[0].target[1]] == HARBOUR_EDGES_REPLACED
+
+
+def _copy(source: Span, target: Span, similarity: float = 0.8) -> Passage:
+    return Passage(source, target, similarity)
+
+
+def test_neighbouring_passages_merge_when_close_and_in_order_in_both_texts() -> None:
+    first, second = _copy((0, 300), (1000, 1300), 0.9), _copy((420, 700), (1380, 1600), 0.6)
+    merged = merge_neighbours([first, second])
+    assert len(merged) == 1
+    assert merged[0].source == (0, 700) and merged[0].target == (1000, 1600)
+    assert 0.6 < merged[0].similarity < 0.9
+    # equal (or overlapping) passages are one passage
+    assert merge_neighbours([first, first]) == [first]
+    # far apart in the source, out of order, or far apart in the target: kept apart
+    assert len(merge_neighbours([first, _copy((2000, 2300), (1380, 1600))])) == 2
+    assert len(merge_neighbours([_copy((420, 700), (1000, 1300)), _copy((0, 300), (1380, 1600))])) == 2
+    assert len(merge_neighbours([first, _copy((420, 700), (1700, 1900))])) == 2
+    assert len(merge_neighbours([first, Passage((420, 700), (1380, 1600), 0.6, "summary")])) == 2
 
 
 def _glued_into_a_sentence(text: str, start: int, words: int, seed: int) -> tuple[str, Span]:
