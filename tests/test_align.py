@@ -338,6 +338,21 @@ def test_a_copy_whose_edge_words_were_replaced_keeps_them() -> None:
     assert target[passages[0].target[0]:passages[0].target[1]] == HARBOUR_EDGES_REPLACED
 
 
+@pytest.mark.parametrize("echo", [
+    "Crews who lost a week of catch will get grants, Mayor Brandt said, once assessors finish with the hulls.",
+    "Grants for the crews of the damaged boats were promised by the mayor on Wednesday.",
+])
+def test_a_next_sentence_that_only_repeats_the_copied_words_is_not_part_of_the_copy(echo: str) -> None:
+    # The sentence after the copied ones is on topic (cosine above the growth level) but
+    # brings no word of the copy that the copied sentences lack.
+    source = HARBOUR.rsplit(" Fish markets", 1)[0] + " " + echo + " " + MUSEUM[:600]
+    target = FILLER + HARBOUR_REWORDED + " " + FILLER
+    passages = align_texts(source, target)
+    assert_slices(passages, source, target)
+    assert len(passages) == 1
+    assert source[passages[0].source[0]:passages[0].source[1]].endswith("a week of catch.")
+
+
 def _copy(source: Span, target: Span, similarity: float = 0.8) -> Passage:
     return Passage(source, target, similarity)
 
