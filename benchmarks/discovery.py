@@ -1,6 +1,7 @@
 """Discovery mode on PAN13 train: the whole corpus as one collection, no pairs file.
 
     .venv/bin/python benchmarks/discovery.py [--data ../shared/data/pan13-train] [--semantic]
+        [--preset default|fast|thorough]
 
 Ingests every source and suspicious document into one store, runs ``analyze``, and
 compares the document pairs linked with the truth: recall on pairs that contain reuse
@@ -38,6 +39,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--semantic", action="store_true", help="also the embedding channel")
+    parser.add_argument("--preset", default="default",
+                        help="Options preset (thorough keeps shorter passages and weaker links)")
     parser.add_argument("--db", type=Path, help="keep the store here (default: a temp dir)")
     parser.add_argument("--reuse", action="store_true",
                         help="evaluate the links already in --db instead of building it again")
@@ -45,7 +48,7 @@ def main() -> int:
     if not (args.data / "src").is_dir():
         print(f"PAN13 data not found at {args.data}", file=sys.stderr)
         return 2
-    options = Options(progress=False, semantic=args.semantic)
+    options = Options.preset(args.preset, progress=False, semantic=args.semantic)
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "pan.duckdb"
         with open_store(db) as store:

@@ -23,6 +23,7 @@ All functions are pure over strings and spans; every span slices its text exactl
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -174,6 +175,13 @@ def _split_long_units(text: str, units: Units) -> Units:
         spans.append((chunk_start, end))
         tokens.append(chunk_tokens)
     return Units(spans, tokens, units.text_length)
+
+
+#: A text often meets several others in a row (``pan detect`` lists a suspicious document's
+#: sources together; callers with their own cache pass units in): the units of the last
+#: texts seen are kept instead of being cut again for every pair. Units are not changed
+#: after they are made, so sharing them is safe.
+_recent_units = functools.lru_cache(maxsize=64)(units_of)
 
 
 @dataclass
@@ -353,8 +361,8 @@ def align_texts(source_text: str, target_text: str, *, min_chars: int = 150,
                 source_units: Units | None = None, target_units: Units | None = None,
                 summaries: bool = True) -> list[Passage]:
     """Passages of ``target_text`` that reuse ``source_text``, in target order."""
-    source = source_units or units_of(source_text)
-    target = target_units or units_of(target_text)
+    source = source_units or _recent_units(source_text)
+    target = target_units or _recent_units(target_text)
     if not len(source) or not len(target):
         return []
     v = _vectors(source, target)
@@ -451,12 +459,16 @@ def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
     return Units(spans, tokens, len(text))
 
 
+#: Windows of the last texts seen, kept like their sentence units (``_recent_units``).
+_recent_window_units = functools.lru_cache(maxsize=64)(window_units)
+
+
 def _window_passages(found: Sequence[Passage], source_text: str, target_text: str,
                      min_chars: int) -> list[Passage]:
     """Copy passages from word windows, in parts of the target no passage covers yet."""
     if not _free_stretch(found, len(target_text), min_chars):
         return []  # a text copied whole: no room left for a long enough passage
-    source, target = window_units(source_text), window_units(target_text)
+    source, target = _recent_window_units(source_text), _recent_window_units(target_text)
     if not len(source) or not len(target):
         return []
 
