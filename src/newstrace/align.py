@@ -180,8 +180,9 @@ def _split_long_units(text: str, units: Units) -> Units:
 #: A text often meets several others in a row (``pan detect`` lists a suspicious document's
 #: sources together; callers with their own cache pass units in): the units of the last
 #: texts seen are kept instead of being cut again for every pair. Units are not changed
-#: after they are made, so sharing them is safe.
-_recent_units = functools.lru_cache(maxsize=64)(units_of)
+#: after they are made, so sharing them is safe. 16, not more: a record may be 2M
+#: characters, and a run of pairs shares one or two texts.
+_recent_units = functools.lru_cache(maxsize=16)(units_of)
 
 
 @dataclass
@@ -460,7 +461,7 @@ def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
 
 
 #: Windows of the last texts seen, kept like their sentence units (``_recent_units``).
-_recent_window_units = functools.lru_cache(maxsize=64)(window_units)
+_recent_window_units = functools.lru_cache(maxsize=16)(window_units)
 
 
 def _window_passages(found: Sequence[Passage], source_text: str, target_text: str,
