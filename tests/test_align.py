@@ -311,12 +311,17 @@ HARBOUR_REWORDED = ("The coast guard pulled nine wrecked boats to the north pier
                     "week of catch.")
 
 
-def test_a_reworded_passage_keeps_its_opening_function_words_and_closing_stop() -> None:
-    target = FILLER + HARBOUR_REWORDED + " " + FILLER
+def _one_passage_of(copy: str) -> tuple[Passage, str]:
+    """The one passage aligned when ``copy`` of HARBOUR sits between fillers, and the target."""
+    target = FILLER + copy + " " + FILLER
     passages = align_texts(HARBOUR, target)
     assert_slices(passages, HARBOUR, target)
     assert len(passages) == 1
-    p = passages[0]
+    return passages[0], target
+
+
+def test_a_reworded_passage_keeps_its_opening_function_words_and_closing_stop() -> None:
+    p, target = _one_passage_of(HARBOUR_REWORDED)
     assert target[p.target[0]:p.target[1]] == HARBOUR_REWORDED
     assert HARBOUR[p.source[0]:p.source[1]].startswith("The coast guard towed")
     assert HARBOUR[p.source[0]:p.source[1]].endswith("a week of catch.")
@@ -331,11 +336,8 @@ HARBOUR_EDGES_REPLACED = ("Rescuers pulled nine wrecked boats to the north pier 
 def test_a_copy_whose_edge_words_were_replaced_keeps_them() -> None:
     # "Rescuers pulled" and "seven days of earnings" share no word with the source, but
     # they are the copy's own first and last words: the passage must not start at "nine".
-    target = FILLER + HARBOUR_EDGES_REPLACED + " " + FILLER
-    passages = align_texts(HARBOUR, target)
-    assert_slices(passages, HARBOUR, target)
-    assert len(passages) == 1
-    assert target[passages[0].target[0]:passages[0].target[1]] == HARBOUR_EDGES_REPLACED
+    p, target = _one_passage_of(HARBOUR_EDGES_REPLACED)
+    assert target[p.target[0]:p.target[1]] == HARBOUR_EDGES_REPLACED
 
 
 @pytest.mark.parametrize("echo", [
