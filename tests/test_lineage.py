@@ -46,6 +46,21 @@ def test_a_copy_keeps_specifics_only_its_true_parent_has() -> None:
     assert closest_parents(chain) == {("A", "B"), ("B", "C")}
 
 
+def test_language_model_rewrites_share_changes_without_copying_each_other() -> None:
+    # R2 shares R1's new terms (an expanded name, an emphatic adverb), but both read far
+    # more model-written than S: a model makes those changes again in each rewrite.
+    edges = [Edge("S", "R1", 0.6), Edge("S", "R2", 0.6, explained=0.7), Edge("R1", "R2", 0.8)]
+    assert closest_parents(edges) == {("S", "R1"), ("R1", "R2")}
+    readings = {"S": -2.0, "R1": 1.5, "R2": 2.0}
+    assert closest_parents(edges, readings) == {("S", "R1"), ("S", "R2")}
+    # Human copies of a human text keep the shared-innovation rule.
+    human = {"S": -2.0, "R1": -1.5, "R2": -1.8}
+    assert closest_parents(edges, human) == {("S", "R1"), ("R1", "R2")}
+    # A close copy of a rewrite still descends from it.
+    close = [Edge("S", "R1", 0.6), Edge("S", "R2", 0.6), Edge("R1", "R2", 0.95)]
+    assert closest_parents(close, readings) == {("S", "R1"), ("R1", "R2")}
+
+
 def test_specific_terms_are_figures_names_and_rare_words() -> None:
     from newstrace.lineage import specific_terms
 
@@ -94,6 +109,17 @@ def test_a_text_reading_far_less_model_written_than_all_its_links_is_their_origi
     assert consistent_reversals(votes) == set()
     assert consistent_reversals(votes, origins={"src"}) == {("r2", "src")}
     assert consistent_reversals([("r2", "src", "published")], origins={"src"}) == set()
+
+
+def test_votes_that_leave_the_order_open_put_the_less_model_written_text_first() -> None:
+    # Nothing decided r -> src (an undecided link weighs nothing); by id r would stay first.
+    votes = [("r", "src", "undecided"), ("src", "r2", "coverage")]
+    assert consistent_reversals(votes) == set()
+    readings = {"src": -3.0, "r": 2.0, "r2": 2.0}
+    assert consistent_reversals(votes, readings=readings) == {("r", "src")}
+    # ... but a reading never outweighs a vote.
+    assert consistent_reversals([("r", "src", "coverage"), ("src", "r2", "coverage")],
+                                readings=readings) == set()
 
 
 def test_large_groups_are_ordered_too() -> None:
