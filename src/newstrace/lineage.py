@@ -394,11 +394,7 @@ HUMAN_ORIGIN_GAP = LLM_WORDING_GAP
 #: model-written text upstream), not by document id: replayed on a stored SheepDog
 #: analysis, own source as parent 1,088 -> 1,109 of 1,440 (undecided restyling -> source
 #: links 13 -> 3; restyling names sort before "source").
-#: Votes on no cycle are never reversed (``_best_order`` orders the cycles' parts by the
-#: votes between them): ranking a whole group by its wins had reversed right links in
-#: large groups (a SheepDog group of 315 documents holds 1,569 parts of one document and
-#: one of 30). Replayed as above, own source as parent 1,147 -> 1,166 of 1,440.
-#: Parts of up to this size are ordered exactly (every order tried); larger ones
+#: Groups of versions up to this size are ordered exactly (every order tried); larger ones
 #: start from the weighted Copeland order and improve it by swapping neighbours.
 EXACT_ORDER_SIZE = 6
 
@@ -430,37 +426,9 @@ def _best_order(members: list[str], votes: list[tuple[str, str, float]],
                 readings: dict[str, float] | None = None) -> list[str]:
     """The order of a group's documents (sources first) that the weighted votes agree with
     most: the most likely order if each vote is right independently with its accuracy.
-
-    Votes that lie on no cycle of votes are all kept by putting the cycles' documents
-    (the strongly connected parts) in the order the votes between them set, so only the
-    votes inside each part are weighed against each other. Between orders the votes weigh
-    alike (an undecided link weighs nothing), the one that puts the less model-written text
-    upstream (``readings``), else the first by id."""
-    import networkx as nx
-
+    Between orders the votes weigh alike (an undecided link weighs nothing), the one that
+    puts the less model-written text upstream (``readings``), else the first by id."""
     readings = readings or {}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(members)
-    graph.add_edges_from((s, t) for s, t, w in votes if w > 0)
-    condensed = nx.condensation(graph)
-    parts = {c: sorted(condensed.nodes[c]["members"]) for c in condensed.nodes}
-
-    def upstream_first(c: int) -> tuple[float, str]:
-        part = parts[c]
-        return sum(readings.get(d, 0.0) for d in part) / len(part), part[0]
-
-    order: list[str] = []
-    for c in nx.lexicographical_topological_sort(condensed, key=upstream_first):
-        part = set(parts[c])
-        inside = [v for v in votes if v[0] in part and v[1] in part]
-        order.extend(_order_part(parts[c], inside, readings))
-    return order
-
-
-def _order_part(members: list[str], votes: list[tuple[str, str, float]],
-                readings: dict[str, float]) -> list[str]:
-    """``_best_order`` for documents whose votes form cycles: exact for a few, else the
-    weighted Copeland order improved by swapping neighbours."""
     if len(members) <= EXACT_ORDER_SIZE:
         return list(min(itertools.permutations(sorted(members)), key=lambda o: (
             round(_violated(o, votes), 9), _model_written_first(o, votes, readings))))
