@@ -390,10 +390,6 @@ DIRECTION_ACCURACY = {"published": 0.99, "human_origin": 0.95, "machine_translat
 #: second lowest in 280, 279 of them the source (the wording model was fitted on MixSet,
 #: never on SheepDog). Human copies of human text read alike, so it rarely applies to them.
 HUMAN_ORIGIN_GAP = LLM_WORDING_GAP
-#: Orders the votes weigh alike are told apart by the wording readings (the less
-#: model-written text upstream), not by document id: replayed on a stored SheepDog
-#: analysis, own source as parent 1,088 -> 1,109 of 1,440 (undecided restyling -> source
-#: links 13 -> 3; restyling names sort before "source").
 #: Groups of versions up to this size are ordered exactly (every order tried); larger ones
 #: start from the weighted Copeland order and improve it by swapping neighbours.
 EXACT_ORDER_SIZE = 6
@@ -428,6 +424,10 @@ def _best_order(members: list[str], votes: list[tuple[str, str, float]],
     most: the most likely order if each vote is right independently with its accuracy.
     Between orders the votes weigh alike (an undecided link weighs nothing), the one that
     puts the less model-written text upstream (``readings``), else the first by id."""
+    # Told apart by the wording readings rather than by id: replayed on a stored SheepDog
+    # analysis, own source as parent 1,088 -> 1,109 of 1,440 (undecided restyling -> source
+    # links 13 -> 3, restyling names sorting before "source"). Sums are rounded because
+    # the same weights added in another order differ in their last bits.
     readings = readings or {}
     if len(members) <= EXACT_ORDER_SIZE:
         return list(min(itertools.permutations(sorted(members)), key=lambda o: (
@@ -504,15 +504,14 @@ def human_origins(readings: dict[str, float], links: Iterable[tuple[str, str]]) 
     for s, t in links:
         neighbours.setdefault(s, set()).add(t)
         neighbours.setdefault(t, set()).add(s)
-    return {d for d, around in neighbours.items()
-            if d in readings and all(n in readings and readings[n] - readings[d] >= HUMAN_ORIGIN_GAP
-                                     for n in around)}
+    return {d for d, around in neighbours.items() if _rewrites_of(d, around, readings)}
 
 
-def _make_consistent(store) -> int:  # type: ignore[no-untyped-def]
+def _make_consistent(store, readings: dict[str, float]) -> int:  # type: ignore[no-untyped-def]
     """Reverse the stored links ``consistent_reversals`` names, or restore links it
     reversed before; returns how many links changed. A changed link is stored
-    undescribed, for ``describe_pending`` to describe in its new direction."""
+    undescribed, for ``describe_pending`` to describe in its new direction. ``readings``
+    are the wording log-odds of the linked documents (``_wording_readings``)."""
     import json
 
     rows = store.con.execute(
@@ -526,7 +525,6 @@ def _make_consistent(store) -> int:  # type: ignore[no-untyped-def]
         evidence_of[source, target] = direction
         if direction.get("reversed_by"):
             reversed_now.add(vote)
-    readings = _wording_readings(store, {d for s, t, _ in votes for d in (s, t)})
     wanted = consistent_reversals(votes, origins=human_origins(readings, [(s, t) for s, t, _ in votes]),
                                   readings=readings)
     changes = []
@@ -672,7 +670,10 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
     from .options import Options
 
     _orient_compilations(store)
-    _make_consistent(store)
+    # Reversing links changes no document's text, so one reading serves both passes.
+    readings = _wording_readings(store, {d for row in store.con.execute(
+        "SELECT source, target FROM links").fetchall() for d in row})
+    _make_consistent(store, readings)
     describe_pending(store, options or Options(progress=False))
     rows = store.con.execute(
         "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
@@ -682,8 +683,7 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
                   tuple((int(span[0]), int(span[1])) for span in spans
                         if span is not None and span[0] is not None), method or "lexical")
              for s, t, score, method, spans in rows]
-    parents = closest_parents(_with_explained(store, edges), _wording_readings(
-        store, {d for e in edges for d in (e.source, e.target)}))
+    parents = closest_parents(_with_explained(store, edges), readings)
     with store.transaction():
         store.con.execute("UPDATE links SET parent = FALSE")
         if parents:
