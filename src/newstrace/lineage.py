@@ -678,7 +678,7 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
     rows = store.con.execute(
         "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
         "FROM links l LEFT JOIN passages p ON p.source = l.source AND p.target = l.target "
-        "GROUP BY ALL").fetchall()
+        "GROUP BY ALL ORDER BY 1, 2").fetchall()  # parents depend on the order candidates meet
     edges = [Edge(s, t, float(score or 0.0),
                   tuple((int(span[0]), int(span[1])) for span in spans
                         if span is not None and span[0] is not None), method or "lexical")
