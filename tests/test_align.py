@@ -280,11 +280,12 @@ def test_a_rewrite_with_one_copied_sentence_is_aligned_whole() -> None:
     in_order = np.full((n, n), 0.2) + np.eye(n) * 0.42  # every sentence reworded, in order
     in_order[0, 0] = 1.0
 
-    def aligned(similarity: np.ndarray, semantic: bool = True) -> list:  # type: ignore[type-arg]
+    def aligned(similarity: np.ndarray, semantic: bool = True, rewrite_only: bool = False
+                ) -> list:  # type: ignore[type-arg]
         cache = PairCache()
         assert len(cache.units_of(source)) == len(cache.units_of(rewrite)) == n
         cache.vectors[source.id], cache.vectors[rewrite.id] = _vectors_with(similarity)
-        return align_pair(source, rewrite, options, cache, semantic=semantic)[0]
+        return align_pair(source, rewrite, options, cache, semantic=semantic, rewrite=rewrite_only)[0]
 
     # Lexically only the copied sentence aligns: a sliver of either text.
     sliver = aligned(in_order, semantic=False)
@@ -295,6 +296,8 @@ def test_a_rewrite_with_one_copied_sentence_is_aligned_whole() -> None:
     assert coverage(whole, len(source.text), "source") > 0.9
     assert coverage(whole, len(rewrite.text), "target") > 0.9
     assert_slices(whole, source.text, rewrite.text)
+    # A lexical candidate whose documents are close is aligned as a rewrite too.
+    assert aligned(in_order, semantic=False, rewrite_only=True) == whole
     # Without that order the copied sentence stays all there is.
     shuffled = in_order[:, [0, 5, 4, 3, 2, 1]]
     assert aligned(shuffled) == sliver

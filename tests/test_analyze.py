@@ -245,6 +245,25 @@ def test_recent_sentence_vectors_are_reused_and_bounded(monkeypatch) -> None:  #
     assert recent.rows <= recent.budget
     recent.get(docs[0], units[0])
     assert len(calls) == 4
+    # An analysis embeds a group's missing documents in one batch, each once.
+    batch = _RecentVectors(budget=10 * len(units[0]))
+    found = batch.get_many([(docs[0], units[0]), (docs[1], units[1]), (docs[0], units[0])])
+    assert calls[4:] == [len(units[0]) + len(units[1])]
+    assert {d: len(v) for d, v in found.items()} == {"d0": len(units[0]), "d1": len(units[1])}
+    batch.get_many([(docs[1], units[1])])
+    assert len(calls) == 5
+
+
+def test_close_documents_keeps_pairs_whose_vectors_are_close() -> None:
+    import numpy as np
+
+    from newstrace.candidates import close_documents
+
+    ids = ["a", "b", "c"]
+    matrix = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    pairs = {("a", "b"), ("a", "c"), ("b", "c"), ("a", "unknown")}
+    assert close_documents(pairs, ids, matrix, threshold=0.5) == {("a", "b"), ("b", "c")}
+    assert close_documents(pairs, ids, matrix, threshold=0.9) == set()
 
 
 def test_analyze_relates_reports_that_share_quotations_by_their_story(tmp_path: Path) -> None:

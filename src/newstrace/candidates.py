@@ -66,11 +66,14 @@ MAX_CANDIDATES_PER_DOCUMENT = 15
 #: Same-story articles in different languages score 0.75-0.9 with USE v3 (demo corpus).
 SEMANTIC_DOCUMENT_COSINE = 0.7
 SEMANTIC_NEIGHBOURS = 10
-# Tried and not kept: also aligning lexical candidates that are not semantic ones as
-# whole-text rewrites (LLM restylings whose vectors sit under 0.7 share enough shingles to
-# be lexical candidates). Gated at a document cosine of 0.45, SheepDog's own source as
-# parent rose 0.7965 -> 0.8076 with BASIL unchanged, but its analysis took 911 s instead
-# of 334 s (each worker embeds the sentences of every such pair's documents again).
+#: Document-vector cosine at which a lexical candidate that is not a semantic one is also
+#: aligned as a whole-text rewrite when its lexical passages cover little: LLM restylings
+#: whose vectors sit under ``SEMANTIC_DOCUMENT_COSINE`` share enough shingles to be lexical
+#: candidates. Of SheepDog's 136 source-restyling pairs left unlinked without it, 51 link
+#: when verified alone and 40 of those align as whole-text rewrites. Gated at 0.45 (3,469
+#: of SheepDog's 16,717 lexical-only pairs): own source as parent 0.7979 -> 0.8090, BASIL's
+#: links between outlets unchanged at 46; ungated, BASIL's rose 46 -> 49 (benchmarks/lineage.py).
+REWRITE_DOCUMENT_COSINE = 0.45
 
 #: Fewer candidate pairs than this are verified in-process: starting workers costs more.
 POOL_MIN_TASKS = 64
@@ -153,22 +156,46 @@ class _RecentVectors:
         self.rows = 0
 
     def get(self, doc: Document, units: Units) -> np.ndarray:
+        return self.get_many([(doc, units)])[doc.id]
+
+    def get_many(self, docs: Sequence[tuple[Document, Units]]) -> dict[str, np.ndarray]:
+        """Vectors of each document's units, the missing ones embedded in one batch."""
         from .embed import embed
 
-        key = (doc.id, hash(doc.text))
-        if key in self.entries:
-            self.entries.move_to_end(key)
-            return self.entries[key]
-        vectors = embed([doc.text[s:e] for s, e in units.spans])
+        found: dict[str, np.ndarray] = {}
+        missing: dict[str, tuple[Document, Units]] = {}
+        for doc, units in docs:
+            key = (doc.id, hash(doc.text))
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                found[doc.id] = self.entries[key]
+            else:
+                missing.setdefault(doc.id, (doc, units))
+        if not missing:
+            return found
+        vectors = embed([doc.text[s:e] for doc, units in missing.values() for s, e in units.spans])
+        at = 0
+        for doc, units in missing.values():
+            found[doc.id] = vectors[at:at + len(units.spans)]
+            at += len(units.spans)
+            self._keep((doc.id, hash(doc.text)), found[doc.id])
+        return found
+
+    def _keep(self, key: tuple[str, int], vectors: np.ndarray) -> None:
         self.entries[key] = vectors
         self.rows += len(vectors)
         while self.rows > self.budget and len(self.entries) > 1:
             _, dropped = self.entries.popitem(last=False)
             self.rows -= len(dropped)
-        return vectors
 
 
 _recent_vectors = _RecentVectors(RECENT_VECTOR_SENTENCES)
+#: Sentence vectors an analysis keeps in its parent process, up to this many sentences
+#: (200 MB), and hands to the workers with each group of pairs: embedded once, not once
+#: per worker and group. SheepDog's 1,800 articles have 45,617 sentence units; with the
+#: vectors embedded here its analysis took 393 s (445 s before, with workers embedding),
+#: BASIL's 51 s (106 s).
+ANALYSIS_VECTOR_SENTENCES = 100_000
 
 
 def _languages_differ(a: Document, b: Document) -> bool:
@@ -184,10 +211,11 @@ PARTIAL_COVERAGE = 0.3
 
 
 def align_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
-               semantic: bool = False) -> tuple[list[Passage], str]:
+               semantic: bool = False, rewrite: bool = False) -> tuple[list[Passage], str]:
     """(passages with source spans in ``a``, "lexical" or "semantic"): lexical alignment
     first; with ``semantic``, sentence embeddings when it finds nothing (a translation, a
-    heavy rewording) or finds only a sliver of a text rewritten whole."""
+    heavy rewording) or finds only a sliver of a text rewritten whole; with ``rewrite``,
+    only the whole-text rewrite alignment is tried after the lexical one."""
     ua, ub = cache.units_of(a), cache.units_of(b)
     passages = align_texts(a.text, b.text, min_chars=options.min_passage_chars,
                            source_units=ua, target_units=ub)
@@ -199,10 +227,10 @@ def align_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
         # already, or sentence counts no rewrite chain fits
         return bool(found) and (cross_lingual or not _partial(found, a, b) or not rewrite_possible(ua, ub))
 
-    if not semantic or settled(passages):
+    if not (semantic or rewrite) or settled(passages):
         return passages, method
     va, vb = cache.vectors_of(a), cache.vectors_of(b)
-    if not passages:
+    if semantic and not passages:
         passages = align_semantic(a.text, b.text, ua, ub, va, vb, min_chars=options.min_passage_chars,
                                   cross_lingual=cross_lingual)
         method = "semantic"
@@ -225,12 +253,14 @@ def _covers_more(these: Sequence[Passage], those: Sequence[Passage], a: Document
 
 
 def verify_pair(a: Document, b: Document, options: Options, *, semantic: bool = False,
-                cache: PairCache | None = None, describe: bool = True) -> Link | None:
+                rewrite: bool = False, cache: PairCache | None = None,
+                describe: bool = True) -> Link | None:
     """Align two documents; a ``Link`` oriented source -> copy, or None if nothing is reused.
 
-    With ``describe=False`` the link carries its direction evidence only (see
-    ``describe_pending``)."""
-    found = _verify(a, b, options, semantic=semantic, cache=cache, describe=describe)
+    ``semantic`` and ``rewrite`` choose the alignments tried after the lexical one (see
+    ``align_pair``). With ``describe=False`` the link carries its direction evidence only
+    (see ``describe_pending``)."""
+    found = _verify(a, b, options, semantic=semantic, rewrite=rewrite, cache=cache, describe=describe)
     return found if isinstance(found, Link) else None
 
 
@@ -244,11 +274,12 @@ class SharedQuotes:
 
 
 def _verify(a: Document, b: Document, options: Options, *, semantic: bool = False,
-            cache: PairCache | None = None, describe: bool = True) -> Link | SharedQuotes | None:
+            rewrite: bool = False, cache: PairCache | None = None,
+            describe: bool = True) -> Link | SharedQuotes | None:
     from .lineage import orient
 
     cache = cache or PairCache()
-    passages, method = align_pair(a, b, options, cache, semantic=semantic)
+    passages, method = align_pair(a, b, options, cache, semantic=semantic, rewrite=rewrite)
     if not passages:
         return None
     if _shared_quotations(a.text, b.text, passages, options):
@@ -422,17 +453,31 @@ def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]],
 
 
 # ----------------------------------------------------------------------------- verification
-def _verify_group(group: list[tuple[Document, Document, bool]], options: Options
-                  ) -> list[Link | SharedQuotes | None]:
-    cache = PairCache()  # a document's units and vectors are computed once per group
-    return [_verify(a, b, options, semantic=sem, cache=cache, describe=False)
-            for a, b, sem in group]
+#: How a candidate pair is aligned after the lexical alignment (see ``align_pair``).
+LEXICAL, REWRITE, SEMANTIC = "lexical", "rewrite", "semantic"
+Task = tuple[Document, Document, str]
+#: A group of tasks with the sentence vectors of the documents its embedding channels need,
+#: computed once per analysis in the parent process.
+TaskGroup = tuple[list[Task], dict[str, np.ndarray]]
 
 
-def _grouped(tasks: list[tuple[Document, Document, bool]], size: int = 32
-             ) -> list[list[tuple[Document, Document, bool]]]:
+def _verify_group(group: TaskGroup, options: Options) -> list[Link | SharedQuotes | None]:
+    tasks, vectors = group
+    cache = PairCache(vectors=dict(vectors))  # a document's units are computed once per group
+    return [_verify(a, b, options, semantic=channel == SEMANTIC, rewrite=channel == REWRITE,
+                    cache=cache, describe=False)
+            for a, b, channel in tasks]
+
+
+def _grouped(tasks: list[Task], vectors: _RecentVectors, size: int = 32) -> list[TaskGroup]:
     ordered = sorted(tasks, key=lambda t: (t[0].id, t[1].id))
-    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+    groups = []
+    for start in range(0, len(ordered), size):
+        chunk = ordered[start:start + size]
+        embedded = {d.id: d for a, b, channel in chunk if channel != LEXICAL for d in (a, b)}
+        groups.append((chunk, vectors.get_many([(d, units_of(d.text, d.sentences))
+                                                for d in embedded.values()])))
+    return groups
 
 
 GroupMap = Callable[[Callable[[Any], list[Any]], list[Any]], list[Any]]
@@ -545,8 +590,9 @@ def semantic_neighbours(ids: list[str], matrix: np.ndarray, queries: np.ndarray,
     return out
 
 
-def semantic_candidates(store, doc_ids: Sequence[str]) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    ids, matrix = _vector_matrix(store)
+def semantic_candidates(store, doc_ids: Sequence[str],  # type: ignore[no-untyped-def]
+                        vectors: tuple[list[str], np.ndarray] | None = None) -> set[tuple[str, str]]:
+    ids, matrix = vectors or _vector_matrix(store)
     if not ids:
         return set()
     position = {doc_id: i for i, doc_id in enumerate(ids)}
@@ -558,6 +604,19 @@ def semantic_candidates(store, doc_ids: Sequence[str]) -> set[tuple[str, str]]: 
             if other != doc_id:
                 pairs.add((min(doc_id, other), max(doc_id, other)))
     return pairs
+
+
+def close_documents(pairs: Iterable[tuple[str, str]], ids: list[str], matrix: np.ndarray,
+                    threshold: float = REWRITE_DOCUMENT_COSINE) -> set[tuple[str, str]]:
+    """The pairs whose document vectors have a cosine of at least ``threshold``."""
+    position = {doc_id: i for i, doc_id in enumerate(ids)}
+    known = [(a, b) for a, b in pairs if a in position and b in position]
+    if not known:
+        return set()
+    left = matrix[[position[a] for a, _ in known]]
+    right = matrix[[position[b] for _, b in known]]
+    cosines = np.einsum("ij,ij->i", left, right)
+    return {pair for pair, cosine in zip(known, cosines, strict=True) if cosine >= threshold}
 
 
 def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-untyped-def]
@@ -588,7 +647,13 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             bar.advance(len(batch))
     pending_set = set(pending)
     lexical = lexical_candidates(store, pending)
-    semantic = semantic_candidates(store, pending) if options.semantic else set()
+    semantic: set[tuple[str, str]] = set()
+    rewrite: set[tuple[str, str]] = set()
+    if options.semantic:
+        vectors = _vector_matrix(store)
+        semantic = semantic_candidates(store, pending, vectors)
+        rewrite = close_documents(set(lexical) - semantic, *vectors)
+    channel = {**dict.fromkeys(rewrite, REWRITE), **dict.fromkeys(semantic, SEMANTIC)}
     pairs = sorted(set(lexical) | semantic)
     report.candidate_pairs = len(pairs)
     by_doc: dict[str, list[tuple[str, str]]] = {}
@@ -604,6 +669,7 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
         store.con.execute("DELETE FROM shared_quotes WHERE list_contains(?, a) OR list_contains(?, b)",
                           [pending, pending])
     verify_group = partial(_verify_group, options=options)
+    sentence_vectors = _RecentVectors(ANALYSIS_VECTOR_SENTENCES)
     with track("align", total=len(pending), enabled=options.progress) as bar, \
             _worker_map(options) as run:
         for start in range(0, len(pending), options.batch_size):
@@ -611,9 +677,9 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             chunk_pairs = [p for d in chunk for p in by_doc.get(d, [])]
             needed = sorted({d for p in chunk_pairs for d in p})
             docs = {d.id: d for d in store.documents(needed)}
-            tasks = [(docs[a], docs[b], (a, b) in semantic) for a, b in chunk_pairs
+            tasks = [(docs[a], docs[b], channel.get((a, b), LEXICAL)) for a, b in chunk_pairs
                      if a in docs and b in docs]
-            found = run(verify_group, _grouped(tasks))
+            found = run(verify_group, _grouped(tasks, sentence_vectors))
             links = [link for link in found if isinstance(link, Link)]
             _write_links(store, chunk, links, docs, [q for q in found if isinstance(q, SharedQuotes)])
             report.links += len(links)
@@ -806,12 +872,16 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
         ).fetchall()
         hits = {r[0]: r[1] for r in rows}
     semantic: set[str] = set()
+    rewrite: set[str] = set()
     if options.semantic:
         from .embed import document_vector
 
         ids, matrix = _vector_matrix(store)
-        query = document_vector(doc.sentence_texts())[None, :]
-        semantic = {d for d, _ in semantic_neighbours(ids, matrix, query)[0] if d != doc.id}
+        query = document_vector(doc.sentence_texts())
+        semantic = {d for d, _ in semantic_neighbours(ids, matrix, query[None, :])[0] if d != doc.id}
+        position = {d: i for i, d in enumerate(ids)}
+        rewrite = {d for d in set(hits) - semantic
+                   if d in position and float(matrix[position[d]] @ query) >= REWRITE_DOCUMENT_COSINE}
     candidates = sorted(set(hits) | semantic)
     results = []
     stored = {d.id: d for d in store.documents(candidates)}
@@ -819,7 +889,8 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
         source = stored.get(candidate)
         if source is None:
             continue
-        passages, method = align_pair(source, doc, options, cache, semantic=candidate in semantic)
+        passages, method = align_pair(source, doc, options, cache, semantic=candidate in semantic,
+                                      rewrite=candidate in rewrite)
         # as in analyze: a stored report quoting what the article quotes is not its source
         if passages and not _shared_quotations(source.text, doc.text, passages, options):
             score = link_score(passages, len(source.text), len(doc.text))
