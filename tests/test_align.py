@@ -187,6 +187,8 @@ def test_one_loosely_similar_sentence_is_not_a_semantic_passage() -> None:
     su, tu = units_of(source), units_of(target)
     vectors = np.array([[1.0, 0.0]]), np.array([[0.75, np.sqrt(1 - 0.75 ** 2)]])
     assert align_semantic(source, target, su, tu, *vectors, min_chars=100) == []
+    gist = np.array([[0.82, np.sqrt(1 - 0.82 ** 2)]])  # reports of two events can share a gist
+    assert align_semantic(source, target, su, tu, vectors[0], gist, min_chars=100) == []
     close = np.array([[0.9, np.sqrt(1 - 0.9 ** 2)]])
     assert align_semantic(source, target, su, tu, vectors[0], close, min_chars=100)
     assert align_semantic(source, target, su, tu, *vectors, min_chars=100, cross_lingual=True)

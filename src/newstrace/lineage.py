@@ -390,6 +390,13 @@ DIRECTION_ACCURACY = {"published": 0.99, "human_origin": 0.95, "machine_translat
 #: second lowest in 280, 279 of them the source (the wording model was fitted on MixSet,
 #: never on SheepDog). Human copies of human text read alike, so it rarely applies to them.
 HUMAN_ORIGIN_GAP = LLM_WORDING_GAP
+# Tried and not kept: a vote for the less model-written side of every linked pair whose
+# wording readings differ by LLM_WORDING_GAP, weighed like llm_style, when the higher reads
+# at least log-odds L. On a stored SheepDog analysis own source as parent rose 1,167 ->
+# 1,181 (L = 0) or 1,178 (L = 3), but PAN13 discovery direction fell 0.9554 -> 0.6320
+# (L = 0) and 0.9429 (L = 3): PAN's source documents read more model-written than its
+# suspicious ones (median log-odds -0.66 against -2.46), and a source shared by many
+# suspicious documents carries its vote into each.
 #: Groups of versions up to this size are ordered exactly (every order tried); larger ones
 #: start from the weighted Copeland order and improve it by swapping neighbours.
 EXACT_ORDER_SIZE = 6
