@@ -229,6 +229,8 @@ def align_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
 
     if not (semantic or rewrite) or settled(passages):
         return passages, method
+    if not semantic and not rewrite_possible(ua, ub):  # the rewrite alignment finds nothing
+        return passages, method
     va, vb = cache.vectors_of(a), cache.vectors_of(b)
     if semantic and not passages:
         passages = align_semantic(a.text, b.text, ua, ub, va, vb, min_chars=options.min_passage_chars,
@@ -456,14 +458,14 @@ def _unquoted_aligned_chars(text: str, spans: Sequence[tuple[int, int]],
 #: How a candidate pair is aligned after the lexical alignment (see ``align_pair``).
 LEXICAL, REWRITE, SEMANTIC = "lexical", "rewrite", "semantic"
 Task = tuple[Document, Document, str]
-#: A group of tasks with the sentence vectors of the documents its embedding channels need,
-#: computed once per analysis in the parent process.
-TaskGroup = tuple[list[Task], dict[str, np.ndarray]]
+#: A group of tasks with the sentence units and vectors of the documents its embedding
+#: channels need, computed once per analysis in the parent process.
+TaskGroup = tuple[list[Task], dict[str, Units], dict[str, np.ndarray]]
 
 
 def _verify_group(group: TaskGroup, options: Options) -> list[Link | SharedQuotes | None]:
-    tasks, vectors = group
-    cache = PairCache(vectors=dict(vectors))  # a document's units are computed once per group
+    tasks, units, vectors = group
+    cache = PairCache(dict(units), dict(vectors))  # other documents' units: once per group
     return [_verify(a, b, options, semantic=channel == SEMANTIC, rewrite=channel == REWRITE,
                     cache=cache, describe=False)
             for a, b, channel in tasks]
@@ -471,12 +473,23 @@ def _verify_group(group: TaskGroup, options: Options) -> list[Link | SharedQuote
 
 def _grouped(tasks: list[Task], vectors: _RecentVectors, size: int = 32) -> list[TaskGroup]:
     ordered = sorted(tasks, key=lambda t: (t[0].id, t[1].id))
+    units: dict[str, Units] = {}
+
+    def units_for(doc: Document) -> Units:
+        if doc.id not in units:
+            units[doc.id] = units_of(doc.text, doc.sentences)
+        return units[doc.id]
+
     groups = []
     for start in range(0, len(ordered), size):
         chunk = ordered[start:start + size]
-        embedded = {d.id: d for a, b, channel in chunk if channel != LEXICAL for d in (a, b)}
-        groups.append((chunk, vectors.get_many([(d, units_of(d.text, d.sentences))
-                                                for d in embedded.values()])))
+        # a rewrite-only pair whose sentence counts fit no rewrite chain is never embedded
+        embedded = {d.id: d for a, b, channel in chunk
+                    if channel == SEMANTIC or (channel == REWRITE and rewrite_possible(units_for(a), units_for(b)))
+                    for d in (a, b)}
+        group_units = {d: units_for(doc) for d, doc in embedded.items()}
+        groups.append((chunk, group_units,
+                       vectors.get_many([(doc, group_units[d]) for d, doc in embedded.items()])))
     return groups
 
 
