@@ -28,6 +28,15 @@ def test_claims_have_spans_values_units_and_speakers() -> None:
     assert not any(c.kind == "number" and c.value == "2025" for c in claims)
 
 
+def test_claims_read_once_per_text_are_handed_out_as_fresh_lists() -> None:
+    from newstrace.normalize import segment
+
+    first = extract_claims(BRIDGE)
+    first.clear()  # a caller's list is its own: the text's kept claims are untouched
+    again = extract_claims(BRIDGE)
+    assert again and again == extract_claims(BRIDGE, segment(BRIDGE)[1])
+
+
 def test_an_unchanged_copy_keeps_every_claim() -> None:
     diff = diff_claims(BRIDGE, BRIDGE)
     assert diff.counts()["altered"] == diff.counts()["dropped"] == diff.counts()["added"] == 0
