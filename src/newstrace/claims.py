@@ -11,7 +11,9 @@ Pure functions over strings and spans.
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -172,12 +174,17 @@ def _extract(text: str, sentences: list[Span]) -> list[Claim]:
     for match in _QUOTE.finditer(text):
         if len(match.group("q").split()) < 4:
             continue
-        sentence = next((s for s in sentences if s[0] <= match.start() < s[1]),
-                        (match.start(), match.end()))
+        sentence = _sentence_at(sentences, match.start()) or (match.start(), match.end())
         claims.append(Claim("quote", match.group("q"), (match.start("q"), match.end("q")), sentence,
                             " ".join(match.group("q").lower().split()),
                             speaker=_speaker_near(text, match.start(), match.end(), sentence)))
     return _inherit_speakers(sorted(claims, key=lambda c: (c.span, c.kind)), text)
+
+
+def _sentence_at(sentences: Sequence[Span], offset: int) -> Span | None:
+    """The sentence holding ``offset`` (sentences are in text order and disjoint)."""
+    k = bisect_right(sentences, (offset, math.inf)) - 1
+    return sentences[k] if k >= 0 and offset < sentences[k][1] else None
 
 
 def _entity_claims(text: str, sentences: Sequence[Span]) -> list[Claim]:
@@ -195,7 +202,7 @@ def _entity_claims(text: str, sentences: Sequence[Span]) -> list[Claim]:
         if value in seen or (start in starts and " " not in value and value not in mid_sentence):
             continue
         seen.add(value)
-        sentence = next((sp for sp in sentences if sp[0] <= start < sp[1]), (start, end))
+        sentence = _sentence_at(sentences, start) or (start, end)
         out.append(Claim("entity", text[start:end], (start, end), sentence, value))
     return out
 
@@ -323,6 +330,10 @@ def diff_claims(source_text: str, copy_text: str, source_claims: Sequence[Claim]
     for claim in copy_claims:
         copy_by_sentence.setdefault(claim.sentence, []).append(claim)
     used: set[int] = set()
+    copy_entities: dict[str | None, Claim] = {}
+    for claim in copy_claims:
+        if claim.kind == "entity":
+            copy_entities.setdefault(claim.value, claim)
     for claim in source_claims:
         if claim.kind in ("statement",):
             continue
@@ -330,7 +341,7 @@ def diff_claims(source_text: str, copy_text: str, source_claims: Sequence[Claim]
             changes.append(_diff_quote(claim, copy_claims, used))
             continue
         if claim.kind == "entity":
-            match = next((c for c in copy_claims if c.kind == "entity" and c.value == claim.value), None)
+            match = copy_entities.get(claim.value)
             if match is not None:
                 used.add(id(match))
             changes.append(ClaimChange("kept" if match else "dropped", "entity", claim, match))
