@@ -61,6 +61,14 @@ def test_language_model_rewrites_share_changes_without_copying_each_other() -> N
     assert closest_parents(close, readings) == {("S", "R1"), ("R1", "R2")}
 
 
+def test_a_text_published_twice_is_a_parent_in_both_places() -> None:
+    # S1 and S2 carry one text (its verbatim link runs S1 -> S2 by id order); R rewrote it
+    edges = [Edge("S1", "S2", 1.0), Edge("S1", "R", 0.6), Edge("S2", "R", 0.6), Edge("X", "R", 0.3)]
+    assert closest_parents(edges) == {("S1", "S2"), ("S1", "R")}
+    same_text = {"S1": "h", "S2": "h"}
+    assert closest_parents(edges, same_text=same_text) == {("S1", "S2"), ("S1", "R"), ("S2", "R")}
+
+
 def test_specific_terms_are_figures_names_and_rare_words() -> None:
     from newstrace.lineage import specific_terms
 
@@ -331,6 +339,24 @@ def test_lineage_says_when_no_evidence_decided_a_direction(tmp_path: Path) -> No
     assert [data["direction"] for _, _, data in graph.edges(data=True)] == ["undecided"]
     text = CliRunner().invoke(cli, ["lineage", "copy-1", "--db", db])
     assert text.exit_code == 0 and "direction undecided" in text.stdout
+
+
+def test_a_copy_of_an_article_published_twice_has_both_as_parents(tmp_path: Path) -> None:
+    from newstrace.copies import excerpt
+
+    original = body("museum.txt")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    records = [{"id": "site-a", "text": original, "published": "2024-05-01"},
+               {"id": "site-b", "text": original, "published": "2024-05-01"},
+               {"id": "copy", "text": excerpt(original, keep=0.6, seed=1), "published": "2024-05-03"}]
+    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    with newstrace.open_store(tmp_path / "t.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        newstrace.analyze(store, Options(progress=False))
+        parents = {s for s, t in store.con.execute(
+            "SELECT source, target FROM links WHERE parent").fetchall() if t == "copy"}
+    assert parents == {"site-a", "site-b"}
 
 
 def test_disjoint_regions_count_distinct_passages() -> None:

@@ -307,8 +307,8 @@ def _overlap_share(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -
     return shared / smaller if smaller else 1.0
 
 
-def closest_parents(edges: Iterable[Edge], readings: dict[str, float] | None = None
-                    ) -> set[tuple[str, str]]:
+def closest_parents(edges: Iterable[Edge], readings: dict[str, float] | None = None,
+                    same_text: dict[str, str] | None = None) -> set[tuple[str, str]]:
     """The derivation edges of the lineage graph: for each copy, its closest parent(s).
 
     When a copy's candidate sources are related (one derives from the other), the
@@ -316,6 +316,9 @@ def closest_parents(edges: Iterable[Edge], readings: dict[str, float] | None = N
     descendant's changes: the stemmatology principle of shared innovations); otherwise
     the ancestor is. Unrelated sources that explain different parts of the copy are all
     parents (a compilation); if they explain the same part, the closer one is.
+    ``same_text`` maps documents to their text's hash: a candidate source with the same
+    text as a parent is a parent too, since which of two identical texts (one article
+    published twice) a copy was made from is not in the texts.
     """
     edges = list(edges)
     graph: dict[str, set[str]] = {}
@@ -347,6 +350,9 @@ def closest_parents(edges: Iterable[Edge], readings: dict[str, float] | None = N
             if all(_overlap_share(e.target_spans, c.target_spans) < COMPILATION_OVERLAP for c in chosen):
                 chosen.append(e)
         parents.update((e.source, target) for e in chosen)
+        if same_text:
+            texts = {same_text[e.source] for e in chosen if e.source in same_text}
+            parents.update((e.source, target) for e in sources if same_text.get(e.source) in texts)
     return parents
 
 
@@ -690,7 +696,10 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
                   tuple((int(span[0]), int(span[1])) for span in spans
                         if span is not None and span[0] is not None), method or "lexical")
              for s, t, score, method, spans in rows]
-    parents = closest_parents(_with_explained(store, edges), readings)
+    same_text = dict(store.con.execute(
+        "WITH t AS (SELECT id, md5(text) AS h FROM documents) "
+        "SELECT id, h FROM t WHERE h IN (SELECT h FROM t GROUP BY h HAVING count(*) > 1)").fetchall())
+    parents = closest_parents(_with_explained(store, edges), readings, same_text)
     with store.transaction():
         store.con.execute("UPDATE links SET parent = FALSE")
         if parents:
