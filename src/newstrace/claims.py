@@ -125,8 +125,8 @@ def _speaker_near(text: str, quote_start: int, quote_end: int, sentence: Span) -
 
 
 #: Texts whose claims are kept per process, so a document linked to many others (a
-#: source and its copies) is read once.
-CLAIMS_CACHE = 512
+#: source and its copies) is read once (sized like ``framing.TEXT_FRAME_CACHE``).
+CLAIMS_CACHE = 128
 
 
 def extract_claims(text: str, sentences: Sequence[Span] | None = None) -> list[Claim]:
