@@ -167,6 +167,29 @@ def test_a_report_quoting_the_same_statements_is_not_a_copy() -> None:
     assert verify_pair(article, report, options, describe=False) is None  # ... but make no link
 
 
+def test_a_model_restyling_that_keeps_the_quotations_is_a_copy(monkeypatch) -> None:
+    from newstrace import transform
+    from newstrace.candidates import verify_pair
+
+    # The same two texts as above, but the wording model reads the report as a language
+    # model's and the article not: a model restyling keeps an article's quotations.
+    article, report = _document("article", HARBOUR_STATEMENTS), _document("report", HARBOUR_REPORT)
+    model_written = {HARBOUR_STATEMENTS: 0.1, HARBOUR_REPORT: 0.95}
+    monkeypatch.setattr(transform, "_llm_wording", lambda doc: model_written[doc.text])
+    link = verify_pair(article, report, Options(progress=False), describe=False)
+    assert link is not None and {link.source, link.target} == {"article", "report"}
+    model_written[HARBOUR_STATEMENTS] = 0.6  # both read model-like: no telling
+    assert verify_pair(article, report, Options(progress=False), describe=False) is None
+
+
+def test_the_wording_test_tells_a_model_rewrite_from_a_human_report() -> None:
+    from newstrace.transform import reads_as_model_rewrite
+
+    human = _document("human", (DEMO / "veloria-independent.txt").read_text())
+    rewrite = _document("llm", (DEMO / "veloria-llm.txt").read_text())
+    assert reads_as_model_rewrite(human, rewrite) and not reads_as_model_rewrite(rewrite, human)
+
+
 def test_a_quote_left_open_over_a_long_paragraph_is_not_a_quotation() -> None:
     from newstrace.candidates import MAX_QUOTE_CHARS, quoted_spans
 
