@@ -696,8 +696,9 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
                   tuple((int(span[0]), int(span[1])) for span in spans
                         if span is not None and span[0] is not None), method or "lexical")
              for s, t, score, method, spans in rows]
+    # only documents that are some link's source can be a parent: hash just their texts
     same_text = dict(store.con.execute(
-        "WITH t AS (SELECT id, md5(text) AS h FROM documents) "
+        "WITH t AS (SELECT id, md5(text) AS h FROM documents WHERE id IN (SELECT source FROM links)) "
         "SELECT id, h FROM t WHERE h IN (SELECT h FROM t GROUP BY h HAVING count(*) > 1)").fetchall())
     parents = closest_parents(_with_explained(store, edges), readings, same_text)
     with store.transaction():

@@ -402,8 +402,7 @@ def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ign
     rate = 100 * len(markers) / n_words
     by_markers = rate >= LLM_MARKER_RATE or (markers and added and len(markers) >= 3)
     wording_source, wording_target = _llm_wording(source), _llm_wording(target)
-    # the copy reads as model-written and its source does not (``reads_as_model_rewrite``)
-    by_wording = wording_target >= SOURCE_BLIND_WORDING and wording_source < REWRITE_SOURCE_WORDING
+    by_wording = _reads_as_rewrite(wording_source, wording_target)
     if by_markers or by_wording:
         evidence: dict[str, object] = {
             "style_markers": markers, "added_passages": added[:10],
@@ -472,7 +471,12 @@ REWRITE_SOURCE_WORDING = 0.5
 def reads_as_model_rewrite(source, copy) -> bool:  # type: ignore[no-untyped-def]
     """Whether the wording model reads ``copy`` as model-written and ``source`` not: the
     test the ``llm_rewrite`` label applies (BASIL's human articles never pass it)."""
-    return _llm_wording(copy) >= SOURCE_BLIND_WORDING and _llm_wording(source) < REWRITE_SOURCE_WORDING
+    return _reads_as_rewrite(_llm_wording(source), _llm_wording(copy))
+
+
+def _reads_as_rewrite(wording_source: float, wording_copy: float) -> bool:
+    """The copy reads as model-written and its source does not."""
+    return wording_copy >= SOURCE_BLIND_WORDING and wording_source < REWRITE_SOURCE_WORDING
 
 
 def _llm_wording(doc) -> float:  # type: ignore[no-untyped-def]
