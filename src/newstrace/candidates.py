@@ -284,7 +284,7 @@ def _verify(a: Document, b: Document, options: Options, *, semantic: bool = Fals
     passages, method = align_pair(a, b, options, cache, semantic=semantic, rewrite=rewrite)
     if not passages:
         return None
-    if _shared_quotations(a.text, b.text, passages, options) and not _model_rewrite(a, b):
+    if quotes_shared_not_copied(a, b, passages, options):
         return SharedQuotes(*sorted((a.id, b.id)))
     score = link_score(passages, len(a.text), len(b.text))
     if not enough_reuse(passages, score, options):
@@ -413,6 +413,13 @@ def _shared_quotations(a: str, b: str, passages: Sequence[Passage], options: Opt
     quotes_only_b, quoted_b = _quotes_carry(b, a, backward, options)
     return (quotes_only_a and quoted_b >= MIN_OTHER_QUOTED_SHARE) or \
         (quotes_only_b and quoted_a >= MIN_OTHER_QUOTED_SHARE)
+
+
+def quotes_shared_not_copied(a: Document, b: Document, passages: Sequence[Passage],
+                             options: Options) -> bool:
+    """The one quotation decision of analyze and trace: what the aligned passages share is
+    what both documents quote, and neither text is a model restyling of the other."""
+    return _shared_quotations(a.text, b.text, passages, options) and not _model_rewrite(a, b)
 
 
 def _model_rewrite(a: Document, b: Document) -> bool:
@@ -912,7 +919,7 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
             continue
         passages, method = align_pair(source, doc, options, cache, semantic=candidate in semantic)
         # as in analyze: a stored report quoting what the article quotes is not its source
-        if passages and not _shared_quotations(source.text, doc.text, passages, options):
+        if passages and not quotes_shared_not_copied(source, doc, passages, options):
             score = link_score(passages, len(source.text), len(doc.text))
             if enough_reuse(passages, score, options):
                 results.append(TraceResult(source.id, score, method, passages, source.title))
