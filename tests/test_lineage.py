@@ -56,9 +56,14 @@ def test_language_model_rewrites_share_changes_without_copying_each_other() -> N
     # Human copies of a human text keep the shared-innovation rule.
     human = {"S": -2.0, "R1": -1.5, "R2": -1.8}
     assert closest_parents(edges, human) == {("S", "R1"), ("R1", "R2")}
-    # A close copy of a rewrite still descends from it.
+    # A close copy of a rewrite still descends from it ...
     close = [Edge("S", "R1", 0.6), Edge("S", "R2", 0.6), Edge("R1", "R2", 0.95)]
     assert closest_parents(close, readings) == {("S", "R1"), ("R1", "R2")}
+    # ... but two restylings by one model read this alike without one copying the other,
+    # which a human copy this close to its parent would not
+    alike = [Edge("S", "R1", 0.8), Edge("S", "R2", 0.8), Edge("R1", "R2", 0.92)]
+    assert closest_parents(alike, readings) == {("S", "R1"), ("S", "R2")}
+    assert closest_parents(alike, human) == {("S", "R1"), ("R1", "R2")}
 
 
 def test_a_text_published_twice_is_a_parent_in_both_places() -> None:
