@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
@@ -19,6 +20,38 @@ def article(rng: random.Random, n_words: int = 600) -> str:
         for _ in range(rng.randint(2, 4)):
             length = rng.randint(8, 24)
             words = rng.choices(_WORDS, k=length)
+            words.append(str(rng.randint(2, 9999)))
+            rng.shuffle(words)
+            sentences.append(" ".join(words).capitalize() + ".")
+            count += length + 1
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs)
+
+
+_FUNCTION_WORDS = ["the", "a", "of", "and", "in", "to", "on", "for", "with", "said", "after",
+                   "before", "while", "because", "under", "over", "against", "about", "was", "were"]
+
+
+@functools.lru_cache(maxsize=1)
+def _content_words() -> list[str]:
+    """Common English words (wordfreq ships its lists; nothing is downloaded)."""
+    from wordfreq import top_n_list
+
+    return [w for w in top_n_list("en", 20_000)[500:] if w.isalpha() and len(w) > 3]
+
+
+def topical_article(rng: random.Random, n_words: int = 600, topic_words: int = 60) -> str:
+    """A generated article about a topic of its own: its content words are drawn from
+    ``topic_words`` words picked for it among 19,000 common ones, so two articles share
+    little vocabulary and their embeddings differ (word salad from one small vocabulary,
+    ``article``, makes every document every other's semantic neighbour)."""
+    topic = rng.sample(_content_words(), topic_words)
+    paragraphs, count = [], 0
+    while count < n_words:
+        sentences = []
+        for _ in range(rng.randint(2, 4)):
+            length = rng.randint(8, 24)
+            words = rng.choices(topic, k=length - length // 3) + rng.choices(_FUNCTION_WORDS, k=length // 3)
             words.append(str(rng.randint(2, 9999)))
             rng.shuffle(words)
             sentences.append(" ".join(words).capitalize() + ".")

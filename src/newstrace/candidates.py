@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -599,10 +600,16 @@ def lexical_candidates(store, doc_ids: Sequence[str]) -> dict[tuple[str, str], i
 
 
 def _vector_matrix(store) -> tuple[list[str], np.ndarray]:  # type: ignore[no-untyped-def]
-    rows = store.con.execute("SELECT doc_id, vector FROM doc_vectors ORDER BY doc_id").fetchall()
-    if not rows:
+    # Read as Arrow, not as Python rows: for 10k 512-d vectors 0.16 s instead of 1.0-1.5 s,
+    # which trace pays on every call.
+    with warnings.catch_warnings():  # duckdb's hint to use con.sql, which an unfinished
+        # earlier result on the connection (a fetchone) makes fail
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+        table = store.con.execute("SELECT doc_id, vector FROM doc_vectors ORDER BY doc_id").to_arrow_table()
+    if not table.num_rows:
         return [], np.zeros((0, 0), dtype=np.float32)
-    return [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
+    values = table.column("vector").combine_chunks().values.to_numpy()
+    return table.column("doc_id").to_pylist(), values.astype(np.float32, copy=False).reshape(table.num_rows, -1)
 
 
 def semantic_neighbours(ids: list[str], matrix: np.ndarray, queries: np.ndarray,
