@@ -355,3 +355,18 @@ def test_trace_names_the_source_of_a_model_restyling_that_keeps_the_quotations(
         monkeypatch.setattr(transform, "_llm_wording",
                             lambda doc: 0.95 if doc.text.strip() == HARBOUR_REPORT.strip() else 0.1)
         assert [r.source for r in newstrace.trace(HARBOUR_REPORT, store, options)] == ["statements.txt"]
+
+
+def test_outside_similarity_leaves_out_the_aligned_text() -> None:
+    from newstrace.align import Passage
+    from newstrace.candidates import outside_similarity
+
+    copied = "The night crossing to Skarholm will stop in January."
+    harbour = f"Harbour pilots and ferry crews met the council. {copied}"
+    concert = f"The orchestra rehearsed a symphony for the violin soloist. {copied}"
+    spans = [Passage((harbour.index(copied), len(harbour)), (concert.index(copied), len(concert)), 1.0)]
+    assert outside_similarity(harbour, concert, []) > 0.2  # the copied sentence alone
+    assert outside_similarity(harbour, concert, spans) < 0.05  # only "the" in common
+    crews = f"Ferry crews and harbour pilots met the council on Monday. {copied}"
+    spans = [Passage((harbour.index(copied), len(harbour)), (crews.index(copied), len(crews)), 1.0)]
+    assert outside_similarity(harbour, crews, spans) > 0.5
