@@ -408,7 +408,7 @@ HUMAN_ORIGIN_GAP = LLM_WORDING_GAP
 # link is one passage shared with a long text, and one such link from a SheepDog source to
 # a transcript that reads as human took its origin status away). Replayed on stored
 # analyses: SheepDog own source as parent 1,216 -> 1,227, but PAN13 discovery direction
-# 2,940 -> 2,929 of 3,078, also when only documents with 2 or 4 strong links gained it.
+# 2,940 -> 2,929 of 3,078, also when only documents with 2, 3 or 4 strong links gained it.
 # Tried and not kept: a vote for the less model-written side of every linked pair whose
 # wording readings differ by LLM_WORDING_GAP, weighed like llm_style, when the higher reads
 # at least log-odds L. On a stored SheepDog analysis own source as parent rose 1,167 ->
