@@ -537,3 +537,29 @@ def test_wording_readings_are_stored_once_and_rescored_when_a_text_changes(tmp_p
         newstrace.ingest([corpus], store)
         assert _wording_readings(store, {"a", "b"}) == first
         assert len(scored) == 3 and "minutes on Friday" in scored[-1]  # only the changed text again
+
+
+def test_a_link_on_one_light_passage_does_not_decide_origins() -> None:
+    # The article reads far less model-written than its restylings, but it also shares a
+    # quoted sentence with a long transcript (an isolated passage): that link neither takes
+    # the article's origin status away nor is forced to run out of it.
+    votes = [("src", "r1", "llm_style"), ("r2", "src", "style"), ("r1", "r2", "cuts"),
+             ("talk", "src", "style")]
+    assert consistent_reversals(votes, origins={"src"}) == {("r2", "src"), ("talk", "src")}
+    assert consistent_reversals(votes, origins={"src"}, weak=[("src", "talk")]) == {("r2", "src")}
+
+
+def test_isolated_passage_links_are_the_light_ones(tmp_path: Path) -> None:
+    from newstrace.lineage import _isolated_passage_links
+
+    with newstrace.open_store(tmp_path / "s.duckdb") as store:
+        for source, target, score, length, similarity in [
+                ("a", "b", 0.05, 150, 0.9),   # one sentence: 135 weighted characters
+                ("c", "d", 0.05, 400, 0.9),   # a paragraph: a link on its own
+                ("e", "f", 0.5, 150, 0.9)]:   # a large share of two short texts
+            store.con.execute("INSERT INTO links (source, target, relation, score) VALUES (?, ?, 'derived', ?)",
+                              [source, target, score])
+            store.con.execute("INSERT INTO passages (source, target, source_start, source_end, target_start, "
+                              "target_end, similarity, method, kind) VALUES (?, ?, 0, ?, 0, ?, ?, 'lexical', 'copy')",
+                              [source, target, length, length, similarity])
+        assert _isolated_passage_links(store, 0.2) == [("a", "b")]

@@ -409,6 +409,9 @@ HUMAN_ORIGIN_GAP = LLM_WORDING_GAP
 # a transcript that reads as human took its origin status away). Replayed on stored
 # analyses: SheepDog own source as parent 1,216 -> 1,227, but PAN13 discovery direction
 # 2,940 -> 2,929 of 3,078, also when only documents with 2, 3 or 4 strong links gained it.
+# Kept instead: leaving out only the links that stand on one light passage shared by
+# otherwise unalike texts (``_isolated_passage_links``), which are between texts about
+# different things by construction: SheepDog 1,216 -> 1,220, PAN13 direction 2,940 -> 2,940.
 # Tried and not kept: a vote for the less model-written side of every linked pair whose
 # wording readings differ by LLM_WORDING_GAP, weighed like llm_style, when the higher reads
 # at least log-odds L. On a stored SheepDog analysis own source as parent rose 1,167 ->
@@ -481,7 +484,8 @@ def _best_order(members: list[str], votes: list[tuple[str, str, float]],
 def consistent_reversals(votes: Sequence[tuple[str, str, str]],
                          revisable: Iterable[str] = REVISABLE_DIRECTIONS,
                          origins: Iterable[str] = (),
-                         readings: dict[str, float] | None = None) -> set[tuple[str, str]]:
+                         readings: dict[str, float] | None = None,
+                         weak: Iterable[tuple[str, str]] = ()) -> set[tuple[str, str]]:
     """Which links (``(source, target, by)`` as each pair's own evidence oriented them) to
     reverse so that derivation runs one way through each group of linked versions.
 
@@ -494,13 +498,16 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
 
     ``origins`` are documents known to be upstream of every document they are linked
     with (``human_origins``): each gets a vote over each neighbour, and a link into one
-    is reversed whatever decided it, unless dates did."""
+    is reversed whatever decided it, unless dates did; except over ``weak`` links (pairs,
+    in either order), which ``human_origins`` did not count."""
     revisable = set(revisable)
     votes = sorted(votes)  # the same votes in any order give the same answer
+    weak_pairs = {frozenset(pair) for pair in weak}
     origins = set(origins)
     if origins:
-        votes = sorted(set(votes) | {(s, t, "human_origin") for s, t, _ in votes if s in origins}
-                       | {(t, s, "human_origin") for s, t, _ in votes if t in origins})
+        counted = [(s, t) for s, t, _ in votes if frozenset((s, t)) not in weak_pairs]
+        votes = sorted(set(votes) | {(s, t, "human_origin") for s, t in counted if s in origins}
+                       | {(t, s, "human_origin") for s, t in counted if t in origins})
     groups: dict[str, set[str]] = {}
     for s, t, _ in votes:
         merged = groups.get(s, {s}) | groups.get(t, {t})
@@ -518,7 +525,8 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
         rank = {d: i for i, d in enumerate(_best_order(members, group_votes, readings))}
         reversals.update((s, t) for (s, t, by) in votes
                          if s in rank and t in rank and rank[s] > rank[t] and by != "human_origin"
-                         and (by in revisable or (t in origins and by != "published")))
+                         and (by in revisable or (t in origins and by != "published"
+                                                  and frozenset((s, t)) not in weak_pairs)))
     return reversals
 
 
@@ -533,11 +541,28 @@ def human_origins(readings: dict[str, float], links: Iterable[tuple[str, str]]) 
     return {d for d, around in neighbours.items() if _rewrites_of(d, around, readings)}
 
 
-def _make_consistent(store, readings: dict[str, float]) -> int:  # type: ignore[no-untyped-def]
+def _isolated_passage_links(store, min_link_score: float) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Links that stand on one light passage shared by otherwise unalike texts
+    (``candidates.enough_reuse``): a sentence one text took from the other, which says
+    nothing about which text rewrote the other, so ``human_origins`` leaves them out."""
+    from .candidates import MIN_COPIED_EVIDENCE_CHARS
+
+    return store.con.execute(
+        """SELECT l.source, l.target FROM links l JOIN passages p USING (source, target)
+           WHERE l.score < ? GROUP BY l.source, l.target
+           HAVING max(CASE WHEN p.kind = 'copy' AND p.method = 'lexical' THEN p.similarity *
+                      least(p.source_end - p.source_start, p.target_end - p.target_start)
+                      ELSE 0 END) < ?""",
+        [min_link_score, MIN_COPIED_EVIDENCE_CHARS]).fetchall()
+
+
+def _make_consistent(store, readings: dict[str, float],  # type: ignore[no-untyped-def]
+                     isolated: Sequence[tuple[str, str]] = ()) -> int:
     """Reverse the stored links ``consistent_reversals`` names, or restore links it
     reversed before; returns how many links changed. A changed link is stored
     undescribed, for ``describe_pending`` to describe in its new direction. ``readings``
-    are the wording log-odds of the linked documents (``_wording_readings``)."""
+    are the wording log-odds of the linked documents (``_wording_readings``);
+    ``isolated`` links (``_isolated_passage_links``) do not count for human origins."""
     import json
 
     rows = store.con.execute(
@@ -551,8 +576,10 @@ def _make_consistent(store, readings: dict[str, float]) -> int:  # type: ignore[
         evidence_of[source, target] = direction
         if direction.get("reversed_by"):
             reversed_now.add(vote)
-    wanted = consistent_reversals(votes, origins=human_origins(readings, [(s, t) for s, t, _ in votes]),
-                                  readings=readings)
+    apart = {frozenset(link) for link in isolated}
+    counted = [(s, t) for s, t, _ in votes if frozenset((s, t)) not in apart]
+    wanted = consistent_reversals(votes, origins=human_origins(readings, counted), readings=readings,
+                                  weak=isolated)
     changes = []
     for vote in sorted(wanted ^ reversed_now):
         stored = vote[::-1] if vote in reversed_now else vote
@@ -699,8 +726,9 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
     # Reversing links changes no document's text, so one reading serves both passes.
     readings = _wording_readings(store, {d for row in store.con.execute(
         "SELECT source, target FROM links").fetchall() for d in row})
-    _make_consistent(store, readings)
-    describe_pending(store, options or Options(progress=False))
+    options = options or Options(progress=False)
+    _make_consistent(store, readings, _isolated_passage_links(store, options.min_link_score))
+    describe_pending(store, options)
     rows = store.con.execute(
         "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
         "FROM links l LEFT JOIN passages p ON p.source = l.source AND p.target = l.target "
