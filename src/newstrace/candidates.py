@@ -320,7 +320,8 @@ MIN_COPIED_EVIDENCE_CHARS = 200
 #: would add (quotes of one speech), 1 is under 0.25. Then benchmarks/discovery.py: pair
 #: recall 0.9358 -> 0.9506, listed no-reuse pairs reported 9 -> 9 (of 3,087 judged),
 #: direction 0.9554 -> 0.9552; BASIL links between outlets 41 -> 41; SheepDog own source as
-#: parent 1,220 -> 1,216 (one new 0.06 link to a long transcript reordered one family).
+#: parent 1,220 -> 1,216 (one new 0.06 link to a long transcript reordered one family;
+#: 1,220 again since ``lineage._isolated_passage_links``).
 SHORT_COPIED_EVIDENCE_CHARS = 80
 UNRELATED_OUTSIDE_SIMILARITY = 0.25
 
