@@ -375,7 +375,8 @@ def _rarity(word: str) -> float:
     from .transform import zipf
 
     # wordfreq's Zipf scale is log10 of the frequency per 10^9 words: 9 - zipf = -log10(f)
-    return min(_RAREST_WORD_WEIGHT, 9.0 - zipf(word)) if zipf(word) else _RAREST_WORD_WEIGHT
+    scale = zipf(word)
+    return min(_RAREST_WORD_WEIGHT, 9.0 - scale) if scale else _RAREST_WORD_WEIGHT
 
 
 def _weighted_chars(passage: Passage) -> float:
@@ -670,7 +671,7 @@ def _vector_matrix(store) -> tuple[list[str], np.ndarray]:  # type: ignore[no-un
         table = store.con.execute("SELECT doc_id, vector FROM doc_vectors ORDER BY doc_id").to_arrow_table()
     if not table.num_rows:
         return [], np.zeros((0, 0), dtype=np.float32)
-    values = table.column("vector").combine_chunks().values.to_numpy()
+    values = table.column("vector").combine_chunks().flatten().to_numpy()
     return table.column("doc_id").to_pylist(), values.astype(np.float32, copy=False).reshape(table.num_rows, -1)
 
 
