@@ -6,6 +6,7 @@ import functools
 import random
 import threading
 import time
+from collections.abc import Callable
 
 import psutil
 
@@ -14,12 +15,17 @@ _WORDS = ["the", "council", "government", "minister", "city", "river", "bridge",
 
 def article(rng: random.Random, n_words: int = 600) -> str:
     """A generated article of about ``n_words`` words in paragraphs of sentences."""
+    return _paragraphs(rng, n_words, lambda length: rng.choices(_WORDS, k=length))
+
+
+def _paragraphs(rng: random.Random, n_words: int, words_of: Callable[[int], list[str]]) -> str:
+    """Paragraphs of 2-4 sentences of 8-24 words (``words_of(length)``) and a figure each."""
     paragraphs, count = [], 0
     while count < n_words:
         sentences = []
         for _ in range(rng.randint(2, 4)):
             length = rng.randint(8, 24)
-            words = rng.choices(_WORDS, k=length)
+            words = words_of(length)
             words.append(str(rng.randint(2, 9999)))
             rng.shuffle(words)
             sentences.append(" ".join(words).capitalize() + ".")
@@ -46,18 +52,8 @@ def topical_article(rng: random.Random, n_words: int = 600, topic_words: int = 6
     little vocabulary and their embeddings differ (word salad from one small vocabulary,
     ``article``, makes every document every other's semantic neighbour)."""
     topic = rng.sample(_content_words(), topic_words)
-    paragraphs, count = [], 0
-    while count < n_words:
-        sentences = []
-        for _ in range(rng.randint(2, 4)):
-            length = rng.randint(8, 24)
-            words = rng.choices(topic, k=length - length // 3) + rng.choices(_FUNCTION_WORDS, k=length // 3)
-            words.append(str(rng.randint(2, 9999)))
-            rng.shuffle(words)
-            sentences.append(" ".join(words).capitalize() + ".")
-            count += length + 1
-        paragraphs.append(" ".join(sentences))
-    return "\n\n".join(paragraphs)
+    return _paragraphs(rng, n_words, lambda length: rng.choices(topic, k=length - length // 3)
+                       + rng.choices(_FUNCTION_WORDS, k=length // 3))
 
 
 class MemorySampler:

@@ -326,7 +326,9 @@ def test_analyze_relates_reports_that_share_quotations_by_their_story(tmp_path: 
         assert len(stories) == 1 and stories[0]["shared_quotes"] == [["report.txt", "statements.txt"]]
 
 
-def test_trace_does_not_name_a_report_quoting_the_same_statements_as_a_source(tmp_path: Path) -> None:
+@pytest.fixture
+def statements_store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A store holding the harbour statements article alone, analyzed lexically."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "statements.txt").write_text(HARBOUR_STATEMENTS)
@@ -334,27 +336,26 @@ def test_trace_does_not_name_a_report_quoting_the_same_statements_as_a_source(tm
     with newstrace.open_store(tmp_path / "t.duckdb") as store:
         newstrace.ingest([corpus], store, options)
         newstrace.analyze(store, options)
-        spun = newstrace.copies.spin(HARBOUR_STATEMENTS, rate=0.5, seed=1, debris=0.0)
-        assert [r.source for r in newstrace.trace(spun, store, options)] == ["statements.txt"]
-        assert newstrace.trace(HARBOUR_REPORT, store, options) == []
+        yield store, options
+
+
+def test_trace_does_not_name_a_report_quoting_the_same_statements_as_a_source(statements_store) -> None:
+    store, options = statements_store
+    spun = newstrace.copies.spin(HARBOUR_STATEMENTS, rate=0.5, seed=1, debris=0.0)
+    assert [r.source for r in newstrace.trace(spun, store, options)] == ["statements.txt"]
+    assert newstrace.trace(HARBOUR_REPORT, store, options) == []
 
 
 def test_trace_names_the_source_of_a_model_restyling_that_keeps_the_quotations(
-        tmp_path: Path, monkeypatch) -> None:
+        statements_store, monkeypatch) -> None:
     from newstrace import transform
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "statements.txt").write_text(HARBOUR_STATEMENTS)
-    options = Options(progress=False, semantic=False)
-    with newstrace.open_store(tmp_path / "t.duckdb") as store:
-        newstrace.ingest([corpus], store, options)
-        newstrace.analyze(store, options)
-        # trace makes analyze's quotation decision: when the wording model reads the
-        # report as a model's and the article not, the report is the article's restyling
-        monkeypatch.setattr(transform, "_llm_wording",
-                            lambda doc: 0.95 if doc.text.strip() == HARBOUR_REPORT.strip() else 0.1)
-        assert [r.source for r in newstrace.trace(HARBOUR_REPORT, store, options)] == ["statements.txt"]
+    store, options = statements_store
+    # trace makes analyze's quotation decision: when the wording model reads the
+    # report as a model's and the article not, the report is the article's restyling
+    monkeypatch.setattr(transform, "_llm_wording",
+                        lambda doc: 0.95 if doc.text.strip() == HARBOUR_REPORT.strip() else 0.1)
+    assert [r.source for r in newstrace.trace(HARBOUR_REPORT, store, options)] == ["statements.txt"]
 
 
 def test_outside_similarity_leaves_out_the_aligned_text() -> None:

@@ -562,4 +562,4 @@ def test_isolated_passage_links_are_the_light_ones(tmp_path: Path) -> None:
             store.con.execute("INSERT INTO passages (source, target, source_start, source_end, target_start, "
                               "target_end, similarity, method, kind) VALUES (?, ?, 0, ?, 0, ?, ?, 'lexical', 'copy')",
                               [source, target, length, length, similarity])
-        assert _isolated_passage_links(store, 0.2) == [("a", "b")]
+        assert _isolated_passage_links(store, newstrace.Options(progress=False)) == [("a", "b")]

@@ -331,13 +331,23 @@ def enough_reuse(passages: Sequence[Passage], score: float, options: Options,
     """Whether aligned passages make a link: a large enough share of the texts, or one
     lexical passage heavy enough on its own, or (given the two ``texts``) a lighter one
     shared by texts that are otherwise unalike."""
-    if score >= options.min_link_score:
+    if not stands_on_light_passages(passages, score, options):
         return True
-    copied = [_weighted_chars(p) for p in passages if p.kind == "copy" and p.method == "lexical"]
-    if any(chars >= MIN_COPIED_EVIDENCE_CHARS for chars in copied):
-        return True
-    return (texts is not None and any(chars >= SHORT_COPIED_EVIDENCE_CHARS for chars in copied)
+    return (texts is not None and any(_weighted_chars(p) >= SHORT_COPIED_EVIDENCE_CHARS
+                                      for p in _lexical_copies(passages))
             and outside_similarity(*texts, passages) < UNRELATED_OUTSIDE_SIMILARITY)
+
+
+def stands_on_light_passages(passages: Sequence[Passage], score: float, options: Options) -> bool:
+    """Whether neither the share of the texts nor a heavy lexical passage makes the link:
+    a stored link of which this holds was made by a light passage in otherwise unalike
+    texts (``enough_reuse``)."""
+    return score < options.min_link_score and not any(
+        _weighted_chars(p) >= MIN_COPIED_EVIDENCE_CHARS for p in _lexical_copies(passages))
+
+
+def _lexical_copies(passages: Sequence[Passage]) -> list[Passage]:
+    return [p for p in passages if p.kind == "copy" and p.method == "lexical"]
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")

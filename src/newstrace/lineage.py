@@ -541,19 +541,26 @@ def human_origins(readings: dict[str, float], links: Iterable[tuple[str, str]]) 
     return {d for d, around in neighbours.items() if _rewrites_of(d, around, readings)}
 
 
-def _isolated_passage_links(store, min_link_score: float) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _isolated_passage_links(store, options) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """Links that stand on one light passage shared by otherwise unalike texts
-    (``candidates.enough_reuse``): a sentence one text took from the other, which says
-    nothing about which text rewrote the other, so ``human_origins`` leaves them out."""
-    from .candidates import MIN_COPIED_EVIDENCE_CHARS
+    (``candidates.stands_on_light_passages``): a sentence one text took from the other,
+    which says nothing about which text rewrote the other, so ``human_origins`` leaves
+    them out. Only links under ``min_link_score`` can be such links."""
+    from .candidates import stands_on_light_passages
 
-    return store.con.execute(
-        """SELECT l.source, l.target FROM links l JOIN passages p USING (source, target)
-           WHERE l.score < ? GROUP BY l.source, l.target
-           HAVING max(CASE WHEN p.kind = 'copy' AND p.method = 'lexical' THEN p.similarity *
-                      least(p.source_end - p.source_start, p.target_end - p.target_start)
-                      ELSE 0 END) < ?""",
-        [min_link_score, MIN_COPIED_EVIDENCE_CHARS]).fetchall()
+    rows = store.con.execute(
+        """SELECT l.source, l.target, l.score, list((p.source_start, p.source_end, p.target_start,
+                  p.target_end, p.similarity, p.kind, p.method))
+           FROM links l JOIN passages p USING (source, target)
+           WHERE l.score < ? GROUP BY ALL ORDER BY l.source, l.target""",
+        [options.min_link_score]).fetchall()
+    return [(source, target) for source, target, score, spans in rows
+            if stands_on_light_passages([_stored_passage(*span) for span in spans], score, options)]
+
+
+def _stored_passage(source_start: int, source_end: int, target_start: int, target_end: int,
+                    similarity: float, kind: str, method: str) -> Passage:
+    return Passage((source_start, source_end), (target_start, target_end), similarity, kind, method)
 
 
 def _make_consistent(store, readings: dict[str, float],  # type: ignore[no-untyped-def]
@@ -727,7 +734,7 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
     readings = _wording_readings(store, {d for row in store.con.execute(
         "SELECT source, target FROM links").fetchall() for d in row})
     options = options or Options(progress=False)
-    _make_consistent(store, readings, _isolated_passage_links(store, options.min_link_score))
+    _make_consistent(store, readings, _isolated_passage_links(store, options))
     describe_pending(store, options)
     rows = store.con.execute(
         "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
