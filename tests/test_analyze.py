@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -100,8 +103,52 @@ def test_analyze_and_trace_cli(tmp_path: Path) -> None:
     sources = json.loads(result.stdout)["sources"]
     assert [s["source"] for s in sources] == ["bridge.txt"]
     assert sources[0]["passages"][0]["target"][0] == 0  # header parsed, body offsets
-    result = runner.invoke(cli, ["trace", "https://example.com/a", "--db", db])
-    assert result.exit_code == 2 and "no network requests" in result.stderr
+    with _served_page(_as_html_page(DEMO / "clickmill-bridge.txt")) as url:
+        result = runner.invoke(cli, ["trace", f"{url}/bridge-story", "--db", db, "--json",
+                                     "--no-semantic"])
+        assert result.exit_code == 0, result.output
+        assert [s["source"] for s in json.loads(result.stdout)["sources"]] == ["bridge.txt"]
+        result = runner.invoke(cli, ["trace", f"{url}/gone", "--db", db])
+        assert result.exit_code == 1 and "HTTP 404" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _as_html_page(path: Path) -> bytes:
+    """An article file as a news page: header fields in the head, paragraphs in the body."""
+    from html import escape
+
+    head, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+    title = head.splitlines()[0].removeprefix("Title: ")
+    paragraphs = "".join(f"<p>{escape(p)}</p>\n" for p in body.split("\n\n") if p.strip())
+    return (f"<html><head><title>{escape(title)}</title></head><body><nav>Home | World</nav>"
+            f"<article><h1>{escape(title)}</h1>\n{paragraphs}</article>"
+            "<footer>(c) clickmill</footer></body></html>").encode()
+
+
+@contextlib.contextmanager
+def _served_page(page: bytes) -> Iterator[str]:
+    """A loopback HTTP server answering /bridge-story with ``page`` and anything else 404."""
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+            found = self.path == "/bridge-story"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page if found else b"not here")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_small_batches_give_the_same_links(demo_store, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import analyze, ingest, open_store, trace  # noqa: E402
+from .api import analyze, ingest, open_store, trace, trace_url  # noqa: E402
 from .errors import (  # noqa: E402
     DocumentNotFound,
     InputRejected,
@@ -28,5 +28,5 @@ from .store import Store  # noqa: E402
 __all__ = [
     "Document", "DocumentNotFound", "InputRejected", "NewstraceError", "Options", "OptionsError",
     "Rejection", "Store", "StoreError", "UsageError", "__version__", "analyze", "export_data",
-    "ingest", "open_store", "trace", "write_export", "write_report",
+    "ingest", "open_store", "trace", "trace_url", "write_export", "write_report",
 ]

@@ -51,3 +51,15 @@ def trace(text: str, db: StoreLike = DEFAULT_DB, options: Options | None = None,
 
     with _store(db, must_exist=True) as store:
         return trace_text(store, text, options or Options(), title=title)
+
+
+def trace_url(url: str, db: StoreLike = DEFAULT_DB, options: Options | None = None) -> Any:
+    """Fetch the article at an http(s) ``url`` (the one network request newstrace makes)
+    and trace it like ``trace``."""
+    from .candidates import trace_text
+    from .ingest import fetch_url
+
+    options = options or Options()
+    with _store(db, must_exist=True) as store:
+        text, _ = fetch_url(url, options)
+        return trace_text(store, text, options, doc_id=url, url=url)

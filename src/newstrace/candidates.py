@@ -1008,11 +1008,12 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
 
 
 def trace_text(store, text: str, options: Options, title: str | None = None,  # type: ignore[no-untyped-def]
-               doc_id: str = "(traced)") -> list[TraceResult]:
-    """Trace raw article text (plain text, or HTML when it looks like a page)."""
+               doc_id: str = "(traced)", url: str | None = None) -> list[TraceResult]:
+    """Trace raw article text (plain text, or HTML when it looks like a page) read from
+    ``url`` if given."""
     from .ingest import RawRecord, build_document, text_with_header
 
-    fields: dict[str, object] = {"title": title}
+    fields: dict[str, object] = {"title": title, "url": url}
     if text.lstrip()[:1] == "<" and "</" in text:
         fields["html"] = text
     else:

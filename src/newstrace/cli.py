@@ -221,22 +221,25 @@ def analyze(db: str, preset: str, no_semantic: bool, quiet: bool) -> None:
 @click.option("--no-semantic", is_flag=True, help="Lexical candidates only (no embeddings).")
 @_domain_errors
 def trace(article: str, db: str, preset: str, as_json: bool, no_semantic: bool) -> None:
-    """Likely sources in the store of one article (a file path, or - for stdin)."""
+    """Likely sources in the store of one article (a file path, an http(s) URL to fetch,
+    or - for stdin)."""
     from .api import trace as api_trace
+    from .api import trace_url
     from .errors import UsageError
     from .ingest import decode_bytes
 
-    if article == "-":
-        text = sys.stdin.read()
-    else:
-        path = Path(article.removeprefix("file://"))
-        if article.startswith(("http://", "https://")):
-            raise UsageError("newstrace makes no network requests: save the page and trace the file")
-        if not path.is_file():
-            raise UsageError(f"no such file: {article}")
-        text, _ = decode_bytes(path.read_bytes())
     options = _options_from(preset, progress=False, semantic=False if no_semantic else None)
-    results = api_trace(text, db, options)
+    if article.startswith(("http://", "https://")):
+        results = trace_url(article, db, options)
+    else:
+        if article == "-":
+            text = sys.stdin.read()
+        else:
+            path = Path(article.removeprefix("file://"))
+            if not path.is_file():
+                raise UsageError(f"no such file: {article}")
+            text, _ = decode_bytes(path.read_bytes())
+        results = api_trace(text, db, options)
     if as_json:
         click.echo(json.dumps({"article": article, "sources": [r.as_dict() for r in results]},
                               ensure_ascii=False, indent=2))

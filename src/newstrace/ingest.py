@@ -123,6 +123,44 @@ def _read_limited(path: Path, options: Options) -> bytes:
     return path.read_bytes()
 
 
+#: Seconds to wait for a page that ``trace`` is asked to fetch.
+FETCH_TIMEOUT_SECONDS = 30.0
+
+
+def fetch_url(url: str, options: Options) -> tuple[str, str | None]:
+    """The page at an http(s) ``url`` (one GET, at most ``options.max_file_bytes``) and a
+    warning when it was not clean text. newstrace fetches nothing unless asked to: this is
+    the one network request it makes, for ``trace URL``.
+
+    Raises ``InputRejected`` with a one-line reason when the page cannot be read."""
+    import urllib.error
+    import urllib.request
+
+    from . import __version__
+
+    if urlparse(url).scheme not in ("http", "https"):
+        raise InputRejected(f"not an http(s) URL: {url}")
+    request = urllib.request.Request(url, headers={"User-Agent": f"newstrace/{__version__}"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
+            data = response.read(options.max_file_bytes + 1)
+            charset = response.headers.get_content_charset()
+    except urllib.error.HTTPError as exc:
+        raise InputRejected(f"could not fetch {url}: HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise InputRejected(f"could not fetch {url}: {exc.reason}") from None
+    except (TimeoutError, OSError) as exc:
+        raise InputRejected(f"could not fetch {url}: {exc}") from None
+    if len(data) > options.max_file_bytes:
+        raise InputRejected(f"page too large: over the {options.max_file_bytes / 1e6:.1f} MB limit")
+    if charset:
+        try:
+            return data.decode(charset), None
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declared charset: guess as for a file
+    return decode_bytes(data)
+
+
 # ----------------------------------------------------------------------------- discovery
 def suffix_of(path: Path) -> str:
     name = path.name.lower()
