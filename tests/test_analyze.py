@@ -245,6 +245,13 @@ def test_a_quote_left_open_over_a_long_paragraph_is_not_a_quotation() -> None:
     assert quoted_spans('She said "we will rebuild" today.') == [(9, 26)]
 
 
+def test_markup_left_in_scraped_text_is_not_a_quotation() -> None:
+    from newstrace.candidates import quoted_spans
+
+    text = 'span style="font-weight: normal; font-family: Times New Roman"> Ice it, "every hour" she said.'
+    assert [text[a:b] for a, b in quoted_spans(text)] == ['"every hour"']
+
+
 def test_quotes_shared_only_when_both_sides_quote() -> None:
     from newstrace.align import Passage
     from newstrace.candidates import _shared_quotations

@@ -426,7 +426,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks. A quote left open runs to the paragraph's end, as news
     style does for a quote continued in the next paragraph; a paragraph whose first mark
     closes a quote (a right quote, or a straight one right after punctuation: ``...anymore,"
-    the statement continued``) is quoted from its start, the continuation of such a quote."""
+    the statement continued``) is quoted from its start, the continuation of such a quote.
+    A value of markup left in scraped text (``span style="font-family: Times"``) is no quote."""
     spans: list[tuple[int, int]] = []
     for paragraph in _PARAGRAPH.finditer(text):
         start, body = paragraph.start(), paragraph.group()
@@ -446,7 +447,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
                 open_at = None
         if open_at is not None:
             spans.append((start + open_at, start + len(body)))
-    return [(start, end) for start, end in spans if end - start <= MAX_QUOTE_CHARS]
+    return [(start, end) for start, end in spans
+            if end - start <= MAX_QUOTE_CHARS and not (start > 0 and text[start - 1] == "=")]
 
 
 #: A "quotation" longer than this is a stray or unbalanced mark, not a quote: BASIL's news
