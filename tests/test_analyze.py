@@ -412,6 +412,27 @@ def test_trace_names_the_source_of_a_model_restyling_that_keeps_the_quotations(
     assert [r.source for r in newstrace.trace(HARBOUR_REPORT, store, options)] == ["statements.txt"]
 
 
+def test_trace_reads_the_document_vectors_again_only_after_they_change(tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    from newstrace import candidates
+
+    reads: list[int] = []
+    read = candidates._read_vector_matrix
+    monkeypatch.setattr(candidates, "_read_vector_matrix", lambda store: reads.append(1) or read(store))
+    options = Options(progress=False)
+    copy = (DEMO / "clickmill-bridge.txt").read_text(encoding="utf-8")
+    with newstrace.open_store(tmp_path / "t.duckdb") as store:
+        newstrace.ingest([DEMO / "museum.txt"], store, options)
+        newstrace.analyze(store, options)
+        assert newstrace.trace(copy, store, options) == []
+        assert newstrace.trace(copy, store, options) == []
+        assert len(reads) == 1  # analyze read them; both traces used that read
+        newstrace.ingest([DEMO / "bridge.txt"], store, options)
+        newstrace.analyze(store, options)
+        assert [r.source for r in newstrace.trace(copy, store, options)] == ["bridge.txt"]
+        assert "bridge.txt" in candidates._vector_matrix(store)[0] and len(reads) == 2
+
+
 def test_outside_similarity_leaves_out_the_aligned_text() -> None:
     from newstrace.align import Passage
     from newstrace.candidates import outside_similarity

@@ -8,6 +8,7 @@ store as it was after its last committed batch and a rerun carries on from there
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -125,6 +126,9 @@ class Store:
         elif self.schema_version() != SCHEMA_VERSION:
             raise StoreError(f"store {self.path} has schema version {self.schema_version()}, "
                              f"this newstrace needs {SCHEMA_VERSION}: open it once read-write")
+        #: Data derived from the store and kept while it is open, each entry with the
+        #: ``meta`` stamp it was derived under (see ``stamp``).
+        self.cache: dict[str, tuple[str | None, Any]] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -161,6 +165,17 @@ class Store:
                     self.con.execute(statement)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                              [str(SCHEMA_VERSION)])
+
+    def stamp(self, key: str) -> str | None:
+        """The stamp ``key`` in ``meta``: changed by every write of what it stands for (by
+        any process), so data derived under one stamp is stale under another."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def restamp(self, key: str) -> None:
+        """Record that what ``key`` stands for has changed (a random value: two writers
+        never leave the same stamp)."""
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, uuid.uuid4().hex])
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
