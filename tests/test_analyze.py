@@ -111,6 +111,8 @@ def test_analyze_and_trace_cli(tmp_path: Path) -> None:
         result = runner.invoke(cli, ["trace", f"{url}/gone", "--db", db])
         assert result.exit_code == 1 and "HTTP 404" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(cli, ["trace", f"{url}/bridge-story", "--db", db])  # server gone
+    assert result.exit_code == 1 and "Connection refused" in result.stderr
 
 
 def _as_html_page(path: Path) -> bytes:

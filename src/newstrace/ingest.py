@@ -148,9 +148,11 @@ def fetch_url(url: str, options: Options) -> tuple[str, str | None]:
     except urllib.error.HTTPError as exc:
         raise InputRejected(f"could not fetch {url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
-        raise InputRejected(f"could not fetch {url}: {exc.reason}") from None
-    except (TimeoutError, OSError) as exc:
-        raise InputRejected(f"could not fetch {url}: {exc}") from None
+        raise InputRejected(f"could not fetch {url}: {_os_reason(exc.reason)}") from None
+    except TimeoutError:
+        raise InputRejected(f"could not fetch {url}: no answer in {FETCH_TIMEOUT_SECONDS:.0f} s") from None
+    except OSError as exc:
+        raise InputRejected(f"could not fetch {url}: {_os_reason(exc)}") from None
     if len(data) > options.max_file_bytes:
         raise InputRejected(f"page too large: over the {options.max_file_bytes / 1e6:.1f} MB limit")
     if charset:
@@ -159,6 +161,13 @@ def fetch_url(url: str, options: Options) -> tuple[str, str | None]:
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong or unknown declared charset: guess as for a file
     return decode_bytes(data)
+
+
+def _os_reason(reason: object) -> str:
+    """A network failure in words ("Connection refused"), without the errno."""
+    if isinstance(reason, TimeoutError):
+        return f"no answer in {FETCH_TIMEOUT_SECONDS:.0f} s"
+    return getattr(reason, "strerror", None) or str(reason)
 
 
 # ----------------------------------------------------------------------------- discovery
