@@ -70,6 +70,30 @@ def test_editorial_additions_are_marked() -> None:
     assert added and all(c.editorial for c in added)
 
 
+def test_a_long_document_that_took_one_paragraph_is_compared_where_it_took_it() -> None:
+    from newstrace.align import align_texts
+    from newstrace.claims import diff_linked
+
+    taken = BRIDGE.split("\n\n")[0]
+    # a digest four times the bridge report's length, one paragraph of it taken from it
+    others = [(DEMO / name).read_text().split("\n\n", 1)[1]
+              for name in ("museum.txt", "rail-strike.txt", "veloria-independent.txt", "veloria-llm.txt")]
+    host = "\n\n".join([others[0], taken, *others[1:]])
+    passages = align_texts(BRIDGE, host, min_chars=100)
+    assert passages and all(p.target[0] >= len(others[0]) for p in passages)
+    whole = [c for c in diff_claims(BRIDGE, host).changes if c.status == "added"]
+    linked = diff_linked(BRIDGE, host, passages).changes
+    # the digest's other stories' claims are not "added" to the bridge report
+    assert any(c.copy.span[1] <= len(others[0]) for c in whole)
+    assert not any(c.status == "added" for c in linked)
+    assert any(c.status == "kept" for c in linked)
+    # a copy mostly made of the source is compared whole: its added paragraph counts
+    copy = BRIDGE + "\n\nThe mayor, who earns 140,000 euros a year, has said nothing since."
+    compared = diff_linked(BRIDGE, copy, align_texts(BRIDGE, copy, min_chars=100)).as_dict()
+    assert compared == diff_claims(BRIDGE, copy).as_dict()
+    assert any(c["status"] == "added" and "140,000" in c["copy"]["text"] for c in compared["changes"])
+
+
 def test_framing_flags_emotional_restyling_not_a_faithful_copy() -> None:
     calm = compare_framing(BRIDGE, BRIDGE)
     assert not calm.slanted and calm.slant == 0.0

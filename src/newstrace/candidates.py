@@ -403,11 +403,11 @@ def described_link(source: Document, target: Document, score: float, method: str
     link = Link(source.id, target.id, score, method, passages, evidence={"direction": direction})
     link.transformation = describe_link(source, target, link)
     if source.language == target.language or not (source.language and target.language):
-        from .claims import diff_claims
+        from .claims import diff_linked
         from .framing import compare_framing
         from .transform import _label
 
-        link.claims = diff_claims(source.text, target.text).as_dict()
+        link.claims = diff_linked(source.text, target.text, passages).as_dict()
         framing = compare_framing(source.text, target.text)
         link.framing = framing.as_dict()
         if framing.slanted:
