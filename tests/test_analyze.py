@@ -448,3 +448,18 @@ def test_outside_similarity_leaves_out_the_aligned_text() -> None:
     crews = f"Ferry crews and harbour pilots met the council on Monday. {copied}"
     spans = [Passage((harbour.index(copied), len(harbour)), (crews.index(copied), len(crews)), 1.0)]
     assert outside_similarity(harbour, crews, spans) > 0.5
+
+
+def test_story_graphs_read_together_equal_each_story_read_alone(demo_store) -> None:
+    import networkx as nx
+
+    from newstrace.lineage import story_graph, story_graphs
+
+    together = story_graphs(demo_store)
+    stories = newstrace.export_data(demo_store)["stories"]
+    assert sorted(together) == sorted(s["id"] for s in stories)
+    assert any(g.number_of_edges() for g in together.values())
+    for story in stories:
+        alone = story_graph(demo_store, story["documents"][0])
+        assert nx.utils.graphs_equal(alone, together[story["id"]])
+        assert dict(alone.nodes(data=True)) == dict(together[story["id"]].nodes(data=True))

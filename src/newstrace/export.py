@@ -40,13 +40,17 @@ def export_data(store: Store) -> dict[str, Any]:
 
 
 def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = None,
-              pair: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+              pair: tuple[str, str] | None = None,
+              pairs: list[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
     """Links with passages, claim counts, distortion and framing shift; ``details`` adds
     the full claim diff and framing (per-claim changes, per-entity sentiment). Only the
-    links touching ``doc_ids``, or the one ``pair`` (source, target), when given."""
+    links touching ``doc_ids``, or the one ``pair`` (source, target), or those ``pairs``,
+    when given."""
     where, params = "", []
     if pair is not None:
-        where, params = " WHERE source = ? AND target = ?", [pair[0], pair[1]]
+        pairs = [pair]
+    if pairs is not None:
+        where, params = " WHERE list_contains(?, source || chr(31) || target)", [[f"{s}\x1f{t}" for s, t in pairs]]
     elif doc_ids is not None:
         where, params = " WHERE list_contains(?, source) OR list_contains(?, target)", [doc_ids, doc_ids]
     heavy = "claims, framing" if details else "NULL, NULL"

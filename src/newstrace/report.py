@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from . import __version__
 from .errors import UsageError
 from .export import export_data
+from .model import Document
 from .store import Store
 
 
@@ -37,13 +38,13 @@ def report_context(store: Store) -> dict[str, Any]:
         "store": str(store.path),
         "documents": documents,
         "links": links,
-        "stories": [_story_view(store, story, by_id) for story in data["stories"]],
+        "stories": _story_views(store, data["stories"], by_id),
         "errors": store.errors(),
         "sources": Counter(d["source"] or "(unknown)" for d in documents).most_common(),
         "languages": Counter(d["language"] or "?" for d in documents).most_common(),
         "labels": Counter(label for link in links if link["relation"] == "derived"
                           for label in link["labels"]).most_common(),
-        "aligned_views": [aligned_view(store, link) for link in _detailed(store, links)],
+        "aligned_views": _aligned_views(store, _detailed(store, links)),
     }
 
 
@@ -56,28 +57,40 @@ def _detailed(store: Store, links: list[dict[str, Any]]) -> list[dict[str, Any]]
     from .export import link_rows
 
     chosen = [link for link in links if link["relation"] == "derived"][:MAX_ALIGNED_VIEWS]
-    out = []
-    for link in chosen:
-        detailed = link_rows(store, details=True, pair=(link["source"], link["target"]))
-        out.append({**link, **(detailed[0] if detailed else {})})
-    return out
+    detailed = {(d["source"], d["target"]): d for d in link_rows(
+        store, details=True, pairs=[(link["source"], link["target"]) for link in chosen])}
+    return [{**link, **detailed.get((link["source"], link["target"]), {})} for link in chosen]
 
 
-def _story_view(store: Store, story: dict[str, Any], by_id: dict[str, Any]) -> dict[str, Any]:
-    from .lineage import story_graph
+def _story_views(store: Store, stories: list[dict[str, Any]], by_id: dict[str, Any]) -> list[dict[str, Any]]:
+    from .lineage import story_graphs
 
-    graph = story_graph(store, story["id"])
-    origin = story["origins"][0] if story["origins"] else story["documents"][0]
-    return {"id": story["id"], "documents": story["documents"], "origins": story["origins"],
-            "title": by_id.get(origin, {}).get("title") or origin,
-            "svg": lineage_svg(graph) if graph.number_of_edges() else "",
-            "timeline": timeline_svg(graph) if len(graph) > 1 else ""}
+    graphs = story_graphs(store, [story["id"] for story in stories])
+    views = []
+    for story in stories:
+        graph = graphs[story["id"]]
+        origin = story["origins"][0] if story["origins"] else story["documents"][0]
+        views.append({"id": story["id"], "documents": story["documents"], "origins": story["origins"],
+                      "title": by_id.get(origin, {}).get("title") or origin,
+                      "svg": lineage_svg(graph) if graph.number_of_edges() else "",
+                      "timeline": timeline_svg(graph) if len(graph) > 1 else ""})
+    return views
 
 
-def aligned_view(store: Store, link: dict[str, Any]) -> dict[str, Any]:
+def _aligned_views(store: Store, links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    documents = {d.id: d for d in store.documents(sorted({x for link in links
+                                                          for x in (link["source"], link["target"])}))}
+    return [aligned_view(store, link, documents) for link in links]
+
+
+def aligned_view(store: Store, link: dict[str, Any], documents: dict[str, Document] | None = None
+                 ) -> dict[str, Any]:
     """Source and copy as escaped HTML: aligned passages marked, text the copy cut from
-    the source and text it added marked apart, and the evidence tables of its labels."""
-    source, target = store.document(link["source"]), store.document(link["target"])
+    the source and text it added marked apart, and the evidence tables of its labels.
+    ``documents`` may hold the two documents, read beforehand with others."""
+    documents = documents or {}
+    source = documents.get(link["source"]) or store.document(link["source"])
+    target = documents.get(link["target"]) or store.document(link["target"])
     evidence = {t.get("label"): t.get("evidence", {}) for t in link["transformation"]}
     cut = evidence.get("excerpt", {}).get("cut", [])
     added = (evidence.get("llm_rewrite", {}) or evidence.get("added_text", {})).get("added_passages", [])
