@@ -48,16 +48,19 @@ def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = N
     when given."""
     where, params = "", []
     if pair is not None:
-        pairs = [pair]
-    if pairs is not None:
+        where, params = " WHERE source = ? AND target = ?", list(pair)
+    elif pairs is not None:
         where, params = " WHERE list_contains(?, source || chr(31) || target)", [[f"{s}\x1f{t}" for s, t in pairs]]
     elif doc_ids is not None:
         where, params = " WHERE list_contains(?, source) OR list_contains(?, target)", [doc_ids, doc_ids]
     heavy = "claims, framing" if details else "NULL, NULL"
+    # The links are chosen by their ids first: a filter that DuckDB cannot push down reads
+    # the claim diffs of every link otherwise (3 s instead of 0.2 s for one link of 14k).
     rows = store.con.execute(
         "SELECT source, target, CASE WHEN parent THEN 'derived' ELSE 'ancestor' END, score, "
         f"method, transformation, evidence, claim_counts, distortion, framing_shift, {heavy} "
-        "FROM links" + where + " ORDER BY source, target", params).fetchall()
+        f"FROM links WHERE rowid IN (SELECT rowid FROM links{where}) ORDER BY source, target",
+        params).fetchall()
     passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for s, t, ss, se, ts, te, sim, method in store.con.execute(
         "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
