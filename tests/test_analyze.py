@@ -463,3 +463,17 @@ def test_story_graphs_read_together_equal_each_story_read_alone(demo_store) -> N
         alone = story_graph(demo_store, story["documents"][0])
         assert nx.utils.graphs_equal(alone, together[story["id"]])
         assert dict(alone.nodes(data=True)) == dict(together[story["id"]].nodes(data=True))
+
+
+def test_semantic_neighbours_add_the_nearest_under_the_story_cosine() -> None:
+    import numpy as np
+
+    from newstrace.candidates import semantic_neighbours
+
+    angles = np.radians([0, 30, 55, 58, 61, 89])  # cosines to the first: 1, .87, .57, .53, .48, .02
+    matrix = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+    ids = ["self", "close", "a", "b", "c", "far"]
+    found = semantic_neighbours(ids, matrix, matrix[:1], k=10, threshold=0.7)[0]
+    assert [d for d, _ in found] == ["self", "close"]
+    found = semantic_neighbours(ids, matrix, matrix[:1], k=10, threshold=0.7, nearest=5, nearest_threshold=0.5)[0]
+    assert [d for d, _ in found] == ["self", "close", "a", "b"]  # "c" is near but under 0.5
