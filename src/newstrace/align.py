@@ -108,6 +108,10 @@ class Passage:
         return {"source": list(self.source), "target": list(self.target),
                 "similarity": round(self.similarity, 4), "kind": self.kind, "method": self.method}
 
+    def reversed(self) -> Passage:
+        """The same passage read the other way: ``source`` reuses ``target``."""
+        return Passage(self.target, self.source, self.similarity, self.kind, self.method)
+
 
 @dataclass
 class Units:

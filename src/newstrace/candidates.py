@@ -862,6 +862,13 @@ def stored_passages(store, pairs: Sequence[tuple[str, str]]  # type: ignore[no-u
     return found
 
 
+def passages_between(store, source: str, copy: str) -> list[Passage]:  # type: ignore[no-untyped-def]
+    """The stored passages of the link between two documents, with source spans in
+    ``source`` whichever way the link runs; none when they are not linked."""
+    stored = stored_passages(store, [(source, copy), (copy, source)])
+    return stored[source, copy] or [p.reversed() for p in stored[copy, source]]
+
+
 def delete_links(store, pairs: Sequence[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
     """Remove links and their passages (inside the caller's transaction)."""
     keys = [f"{s}\x1f{t}" for s, t in pairs]

@@ -334,16 +334,13 @@ def diff(source_id: str, copy_id: str, db: str, as_json: bool) -> None:
     """What COPY_ID did to the facts and framing of SOURCE_ID: each claim kept, altered,
     dropped or added, attribution problems, and the framing shift per entity. When the two
     are linked, a side mostly made of other material is compared where the passages are."""
-    from .align import Passage
-    from .candidates import stored_passages
+    from .candidates import passages_between
     from .claims import diff_linked
     from .framing import compare_framing
 
     with Store(db, must_exist=True) as store:
         source, copy = store.document(source_id), store.document(copy_id)
-        stored = stored_passages(store, [(source_id, copy_id), (copy_id, source_id)])
-    passages = stored[source_id, copy_id] or [
-        Passage(p.target, p.source, p.similarity, p.kind, p.method) for p in stored[copy_id, source_id]]
+        passages = passages_between(store, source_id, copy_id)
     claim_diff = diff_linked(source.text, copy.text, passages)
     framing = compare_framing(source.text, copy.text)
     if as_json:

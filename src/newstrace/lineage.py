@@ -124,7 +124,7 @@ def orient(a: Document, b: Document, passages: list[Passage]
     where coverage cannot tell, copy artefacts (spin debris, scraped fields) sit downstream.
     """
     forward = (a, b, passages)
-    backward = (b, a, [Passage(p.target, p.source, p.similarity, p.kind, p.method) for p in passages])
+    backward = (b, a, [p.reversed() for p in passages])
     if a.published and b.published and a.published != b.published:
         evidence: dict[str, object] = {"by": "published"}
         return (*(forward if a.published < b.published else backward), evidence)
@@ -547,21 +547,14 @@ def _isolated_passage_links(store, options) -> list[tuple[str, str]]:  # type: i
     (``candidates.stands_on_light_passages``): a sentence one text took from the other,
     which says nothing about which text rewrote the other, so ``human_origins`` leaves
     them out. Only links under ``min_link_score`` can be such links."""
-    from .candidates import stands_on_light_passages
+    from .candidates import stands_on_light_passages, stored_passages
 
-    rows = store.con.execute(
-        """SELECT l.source, l.target, l.score, list((p.source_start, p.source_end, p.target_start,
-                  p.target_end, p.similarity, p.kind, p.method))
-           FROM links l JOIN passages p USING (source, target)
-           WHERE l.score < ? GROUP BY ALL ORDER BY l.source, l.target""",
-        [options.min_link_score]).fetchall()
-    return [(source, target) for source, target, score, spans in rows
-            if stands_on_light_passages([_stored_passage(*span) for span in spans], score, options)]
-
-
-def _stored_passage(source_start: int, source_end: int, target_start: int, target_end: int,
-                    similarity: float, kind: str, method: str) -> Passage:
-    return Passage((source_start, source_end), (target_start, target_end), similarity, kind, method)
+    scores = dict(((s, t), score) for s, t, score in store.con.execute(
+        "SELECT source, target, score FROM links WHERE score < ? ORDER BY source, target",
+        [options.min_link_score]).fetchall())
+    passages = stored_passages(store, list(scores))
+    return [pair for pair, score in scores.items()
+            if passages[pair] and stands_on_light_passages(passages[pair], score, options)]
 
 
 def _make_consistent(store, readings: dict[str, float],  # type: ignore[no-untyped-def]
@@ -646,8 +639,7 @@ def _reverse_links(store, changes: Sequence[tuple[tuple[str, str], dict[str, obj
     links = []
     for (source, target), direction in changes:
         score, method, evidence = info[source, target]
-        flipped = sorted((Passage(p.target, p.source, p.similarity, p.kind, p.method)
-                          for p in passages[source, target]), key=lambda p: p.target)
+        flipped = sorted((p.reversed() for p in passages[source, target]), key=lambda p: p.target)
         links.append(Link(target, source, score, method, flipped,
                           evidence={**evidence, "direction": direction}, described=False))
     with store.transaction():
