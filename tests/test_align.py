@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -415,3 +416,40 @@ def test_word_windows_cut_text_in_order_without_gaps_in_words() -> None:
     assert [len(t) for t in windows.tokens[:-1]] == [10] * (len(windows) - 1)
     assert all(a[1] <= b[0] for a, b in zip(windows.spans, windows.spans[1:], strict=False))
     assert windows.spans[0][0] == 0 and RAIL[windows.spans[-1][1]:].strip(" .\n") == ""
+
+
+def test_unit_vectors_are_tf_isf_cosines_and_dice() -> None:
+    source, target = units_of(CANAL[0] + " " + CANAL[1]), units_of(CANAL_REWRITE[0] + " " + CANAL_REWRITE[1])
+    vectors = _vectors(source, target)
+    units = list(source.tokens) + list(target.tokens)
+    words = sorted({w for tokens in units for w in tokens})
+    counts = np.array([[tokens.count(w) for w in words] for tokens in units], dtype=float)
+    isf = np.log(len(units) / (counts > 0).sum(axis=0))
+    weighted = counts * isf
+    weighted /= np.linalg.norm(weighted, axis=1, keepdims=True)
+    n = len(source)
+    assert np.allclose(vectors.cosine, weighted[:n] @ weighted[n:].T)
+    assert vectors.cosine[0, 0] == pytest.approx(1.0)  # the same first sentence
+    shared = (counts[:n, None, :] > 0) & (counts[None, n:, :] > 0)
+    distinct = (counts > 0).sum(axis=1)
+    assert np.allclose(vectors.dice, 2 * shared.sum(axis=2) / (distinct[:n, None] + distinct[None, n:]))
+    assert np.allclose(vectors.source.toarray() @ vectors.target.toarray().T, vectors.cosine)
+
+
+def test_a_text_embedded_again_is_not_encoded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newstrace import embed
+
+    encoded: list[str] = []
+    real = embed._encode
+
+    def counting(texts: list[str], batch: int) -> np.ndarray:
+        encoded.extend(texts)
+        return real(texts, batch)
+
+    monkeypatch.setattr(embed, "_encode", counting)
+    monkeypatch.setattr(embed, "_recent", OrderedDict())
+    first = embed.embed([CANAL[2], CANAL[3], CANAL[2]])
+    again = embed.embed([CANAL[4], CANAL[2]])
+    assert encoded.count(CANAL[2]) == 1 and encoded.count(CANAL[4]) == 1
+    assert np.array_equal(again[1], first[0]) and np.array_equal(first[0], first[2])
+    assert float(again[0] @ first[0]) < 0.99
