@@ -900,14 +900,13 @@ def monotone_chain(similarity: np.ndarray, threshold: float, split: bool = False
     pairs at ``threshold`` or more (each target unit paired with its best source units);
     with ``split``, consecutive target units may share a source unit."""
     best = similarity.max(axis=0)
-    points = [(int(i), int(j)) for i, j in np.argwhere(similarity >= threshold)
-              if similarity[i, j] >= best[j] - SEED_BEST_MARGIN]
-    if not points:
+    found = np.nonzero((similarity >= threshold) & (similarity >= best - SEED_BEST_MARGIN))
+    if not len(found[0]):
         return []
-    points.sort(key=lambda p: (p[1], p[0]))
-    rows = np.array([i for i, _ in points])
-    cols = np.array([j for _, j in points])
-    weight = np.array([similarity[i, j] for i, j in points], dtype=float)
+    order = np.lexsort((found[0], found[1]))  # by target unit, then source unit
+    rows, cols = found[0][order], found[1][order]
+    points = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    weight = similarity[rows, cols].astype(float)
     total = weight.copy()
     back = [-1] * len(points)
     for k, (i, j) in enumerate(points):
