@@ -9,6 +9,7 @@ import pytest
 
 from newstrace.align import (
     Passage,
+    RecentUnits,
     Units,
     _stands_out,
     _vectors,
@@ -453,3 +454,34 @@ def test_a_text_embedded_again_is_not_encoded_again(monkeypatch: pytest.MonkeyPa
     assert encoded.count(CANAL[2]) == 1 and encoded.count(CANAL[4]) == 1
     assert np.array_equal(again[1], first[0]) and np.array_equal(first[0], first[2])
     assert float(again[0] @ first[0]) < 0.99
+
+
+def test_recent_units_are_reused_within_a_token_budget() -> None:
+    made: list[str] = []
+
+    def maker(text: str):  # type: ignore[no-untyped-def]
+        def make() -> Units:
+            made.append(text)
+            return units_of(text)
+        return make
+
+    texts = CANAL[:3]
+    budget = sum(len(t) for t in units_of(texts[0]).tokens) + sum(len(t) for t in units_of(texts[1]).tokens)
+    cache = RecentUnits(budget)
+    first = cache.get(texts[0], maker(texts[0]))
+    assert cache.get(texts[0], maker(texts[0])) is first and made == [texts[0]]
+    cache.get(texts[1], maker(texts[1]))
+    cache.get(texts[2], maker(texts[2]))  # over the budget: the least recent goes
+    assert cache.tokens <= budget and texts[0] not in cache.entries and texts[2] in cache.entries
+    cache.get(texts[0], maker(texts[0]))
+    assert made == [texts[0], texts[1], texts[2], texts[0]]
+
+
+def test_word_numbers_stay_in_their_process() -> None:
+    import pickle
+
+    units = units_of(CANAL[0])
+    rows, ids = units.token_ids()
+    assert len(ids) == sum(len(t) for t in units.tokens) and list(rows) == sorted(rows)
+    copy = pickle.loads(pickle.dumps(units))
+    assert copy._ids is None and copy.tokens == units.tokens

@@ -23,11 +23,12 @@ All functions are pure over strings and spans; every span slices its text exactl
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -113,6 +114,11 @@ class Passage:
         return Passage(self.target, self.source, self.similarity, self.kind, self.method)
 
 
+#: Every word met in this process, numbered: a text's units are numbered once
+#: (``Units.token_ids``), not again for every text they are compared with.
+_WORD_IDS: dict[str, int] = {}
+
+
 @dataclass
 class Units:
     """Sentence units of a text: spans and their content tokens."""
@@ -120,9 +126,23 @@ class Units:
     spans: list[Span]
     tokens: list[list[str]]
     text_length: int
+    _ids: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.spans)
+
+    def token_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """(unit of each token, the token's number in ``_WORD_IDS``), in token order."""
+        if self._ids is None:
+            rows = np.repeat(np.arange(len(self.tokens)), [len(t) for t in self.tokens])
+            ids = np.fromiter((_WORD_IDS.setdefault(w, len(_WORD_IDS)) for t in self.tokens for w in t),
+                              dtype=np.int64, count=len(rows))
+            self._ids = (rows, ids)
+        return self._ids
+
+    def __getstate__(self) -> dict[str, object]:
+        # the numbers are this process's: another process numbers the words again
+        return {**self.__dict__, "_ids": None}
 
 
 def units_of(text: str, sentences: Sequence[Span] | None = None) -> Units:
@@ -181,12 +201,45 @@ def _split_long_units(text: str, units: Units) -> Units:
     return Units(spans, tokens, units.text_length)
 
 
-#: A text often meets several others in a row (``pan detect`` lists a suspicious document's
-#: sources together; callers with their own cache pass units in): the units of the last
-#: texts seen are kept instead of being cut again for every pair. Units are not changed
-#: after they are made, so sharing them is safe. 16, not more: a record may be 2M
-#: characters, and a run of pairs shares one or two texts.
-_recent_units = functools.lru_cache(maxsize=16)(units_of)
+class RecentUnits:
+    """Units of the texts met last, by key, up to ``budget`` content tokens in all (a
+    record may be 2M characters, so a count of texts bounds nothing). Units are not
+    changed after they are made, so sharing them is safe; thread-safe for the web app."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.entries: OrderedDict[object, Units] = OrderedDict()
+        self.tokens = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: object, make: Callable[[], Units]) -> Units:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        units = make()
+        size = sum(len(t) for t in units.tokens)
+        with self.lock:
+            if key not in self.entries and size <= self.budget:
+                self.entries[key] = units
+                self.tokens += size
+                while self.tokens > self.budget:
+                    _, dropped = self.entries.popitem(last=False)
+                    self.tokens -= sum(len(t) for t in dropped.tokens)
+        return units
+
+
+#: Content tokens of the units, and of the word windows, kept per process (about 30 MB
+#: each): a document meets many others in an analysis, spread over verification groups,
+#: and ``pan detect`` lists a suspicious document's sources together. Cutting and stemming
+#: units again for every pair was a third of an analysis of 800 PAN13 documents.
+RECENT_UNIT_TOKENS = 400_000
+_recent_sentence_units = RecentUnits(RECENT_UNIT_TOKENS)
+_recent_windows = RecentUnits(RECENT_UNIT_TOKENS)
+
+
+def _recent_units(text: str) -> Units:
+    return _recent_sentence_units.get(text, lambda: units_of(text))
 
 
 @dataclass
@@ -205,15 +258,16 @@ def _vectors(source: Units, target: Units) -> _Vectors:
     operators, each of which costs tens of microseconds however small the matrix: news
     articles are pairs of a few dozen units, aligned by the thousand. Same values (to
     1e-12) and the same stored entries as the operator version; on 200 pairs of BASIL
-    articles 1.9 -> 0.57 ms a call, on 60 PAN13 pairs 2-3x faster at every size."""
-    vocabulary: dict[str, int] = {}
-    rows_s, cols_s = _coords(source, vocabulary)
-    rows_t, cols_t = _coords(target, vocabulary)
-    size, n_s, n_t = max(1, len(vocabulary)), len(source), len(target)
+    articles 1.9 -> 0.57 ms a call, on 60 PAN13 pairs 2-3x faster at every size. Words
+    are numbered once per text (``Units.token_ids``), so the columns follow those numbers:
+    the same passages (similarities to 1e-9) on 900 PAN13 pairs."""
+    rows_s, ids_s = source.token_ids()
+    rows_t, ids_t = target.token_ids()
+    words, cols = np.unique(np.concatenate([ids_s, ids_t]), return_inverse=True)
+    size, n_s, n_t = max(1, len(words)), len(source), len(target)
     n = n_s + n_t
-    rows = np.asarray(rows_s + [row + n_s for row in rows_t], dtype=np.int64)
-    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, np.asarray(cols_s + cols_t, dtype=np.int64))),
-                               shape=(n, size))
+    rows = np.concatenate([rows_s, rows_t + n_s])
+    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols.ravel())), shape=(n, size))
     counts.sum_duplicates()
     indptr, indices = counts.indptr, counts.indices
     row_of = np.repeat(np.arange(n), np.diff(indptr))
@@ -236,15 +290,6 @@ def _vectors(source: Units, target: Units) -> _Vectors:
     distinct = np.diff(indptr).astype(np.float64)
     dice = 2.0 * inter / np.maximum(distinct[:n_s, None] + distinct[None, n_s:], 1.0)
     return _Vectors(s_w, t_w, cosine, dice)
-
-
-def _coords(units: Units, vocabulary: dict[str, int]) -> tuple[list[int], list[int]]:
-    rows, cols = [], []
-    for row, tokens in enumerate(units.tokens):
-        for token in tokens:
-            rows.append(row)
-            cols.append(vocabulary.setdefault(token, len(vocabulary)))
-    return rows, cols
 
 
 def seeds(vectors: _Vectors, cosine: float | None = None, dice: float | None = None) -> np.ndarray:
@@ -477,8 +522,9 @@ def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
     return Units(spans, tokens, len(text))
 
 
-#: Windows of the last texts seen, kept like their sentence units (``_recent_units``).
-_recent_window_units = functools.lru_cache(maxsize=16)(window_units)
+def _recent_window_units(text: str) -> Units:
+    """Windows of ``text``, kept like its sentence units (``_recent_units``)."""
+    return _recent_windows.get(text, lambda: window_units(text))
 
 
 def _window_passages(found: Sequence[Passage], source_text: str, target_text: str,

@@ -34,6 +34,7 @@ import numpy as np
 from .align import (
     Passage,
     Units,
+    _recent_sentence_units,
     _word_spans,
     align_rewrite,
     align_semantic,
@@ -145,7 +146,8 @@ class PairCache:
 
     def units_of(self, doc: Document) -> Units:
         if doc.id not in self.units:
-            self.units[doc.id] = units_of(doc.text, doc.sentences)
+            self.units[doc.id] = _recent_sentence_units.get(
+                (doc.id, len(doc.text), hash(doc.text)), lambda: units_of(doc.text, doc.sentences))
         return self.units[doc.id]
 
     def vectors_of(self, doc: Document) -> np.ndarray:
