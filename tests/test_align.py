@@ -481,7 +481,19 @@ def test_word_numbers_stay_in_their_process() -> None:
     import pickle
 
     units = units_of(CANAL[0])
-    rows, ids = units.token_ids()
+    _, rows, ids = units.token_ids()
     assert len(ids) == sum(len(t) for t in units.tokens) and list(rows) == sorted(rows)
     copy = pickle.loads(pickle.dumps(units))
     assert copy._ids is None and copy.tokens == units.tokens
+
+
+def test_vectors_are_the_same_when_the_word_numbering_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newstrace import align
+
+    expected = _vectors(units_of(CANAL[1]), units_of(CANAL_REWRITE[1]))
+    source = units_of(CANAL[1])
+    generation = source.token_ids()[0]
+    monkeypatch.setattr(align, "MAX_WORD_IDS", 3)  # past the cap: the numbering starts again
+    vectors = _vectors(source, units_of(CANAL_REWRITE[1]))
+    assert source.token_ids()[0] == generation + 1
+    assert np.allclose(vectors.cosine, expected.cosine) and np.allclose(vectors.dice, expected.dice)

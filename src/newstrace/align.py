@@ -115,8 +115,13 @@ class Passage:
 
 
 #: Every word met in this process, numbered: a text's units are numbered once
-#: (``Units.token_ids``), not again for every text they are compared with.
-_WORD_IDS: dict[str, int] = {}
+#: (``Units.token_ids``), not again for every text they are compared with. A long-running
+#: process (the web app) starts the numbering again past ``MAX_WORD_IDS`` words (about
+#: 80 MB); units numbered before are numbered again when next compared.
+MAX_WORD_IDS = 1_000_000
+_word_ids: dict[str, int] = {}
+_numbering = [0]  # the numbering's generation
+_numbering_lock = threading.RLock()  # web app threads number words at once
 
 
 @dataclass
@@ -126,18 +131,20 @@ class Units:
     spans: list[Span]
     tokens: list[list[str]]
     text_length: int
-    _ids: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
+    _ids: tuple[int, np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False,
+                                                            compare=False)
 
     def __len__(self) -> int:
         return len(self.spans)
 
-    def token_ids(self) -> tuple[np.ndarray, np.ndarray]:
-        """(unit of each token, the token's number in ``_WORD_IDS``), in token order."""
-        if self._ids is None:
+    def token_ids(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """(numbering generation, unit of each token, the token's number), in token order."""
+        if self._ids is None or self._ids[0] != _numbering[0]:
             rows = np.repeat(np.arange(len(self.tokens)), [len(t) for t in self.tokens])
-            ids = np.fromiter((_WORD_IDS.setdefault(w, len(_WORD_IDS)) for t in self.tokens for w in t),
-                              dtype=np.int64, count=len(rows))
-            self._ids = (rows, ids)
+            with _numbering_lock:
+                ids = np.fromiter((_word_ids.setdefault(w, len(_word_ids)) for t in self.tokens for w in t),
+                                  dtype=np.int64, count=len(rows))
+                self._ids = (_numbering[0], rows, ids)
         return self._ids
 
     def __getstate__(self) -> dict[str, object]:
@@ -261,8 +268,11 @@ def _vectors(source: Units, target: Units) -> _Vectors:
     articles 1.9 -> 0.57 ms a call, on 60 PAN13 pairs 2-3x faster at every size. Words
     are numbered once per text (``Units.token_ids``), so the columns follow those numbers:
     the same passages (similarities to 1e-9) on 900 PAN13 pairs."""
-    rows_s, ids_s = source.token_ids()
-    rows_t, ids_t = target.token_ids()
+    with _numbering_lock:  # both texts numbered in one generation
+        if len(_word_ids) > MAX_WORD_IDS:
+            _word_ids.clear()
+            _numbering[0] += 1
+        (_, rows_s, ids_s), (_, rows_t, ids_t) = source.token_ids(), target.token_ids()
     words, cols = np.unique(np.concatenate([ids_s, ids_t]), return_inverse=True)
     size, n_s, n_t = max(1, len(words)), len(source), len(target)
     n = n_s + n_t
