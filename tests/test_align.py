@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import random
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +8,6 @@ import pytest
 
 from newstrace.align import (
     Passage,
-    RecentUnits,
     Units,
     _stands_out,
     _vectors,
@@ -17,11 +15,13 @@ from newstrace.align import (
     align_texts,
     coverage,
     merge_neighbours,
+    token_count,
     units_of,
     window_units,
 )
 from newstrace.copies import excerpt, reorder, spin
 from newstrace.model import Span
+from newstrace.recent import RecentCache
 
 from .conftest import DEMO
 
@@ -448,7 +448,7 @@ def test_a_text_embedded_again_is_not_encoded_again(monkeypatch: pytest.MonkeyPa
         return real(texts, batch)
 
     monkeypatch.setattr(embed, "_encode", counting)
-    monkeypatch.setattr(embed, "_recent", OrderedDict())
+    monkeypatch.setattr(embed, "_recent", RecentCache(embed.RECENT_TEXTS))
     first = embed.embed([CANAL[2], CANAL[3], CANAL[2]])
     again = embed.embed([CANAL[4], CANAL[2]])
     assert encoded.count(CANAL[2]) == 1 and encoded.count(CANAL[4]) == 1
@@ -467,13 +467,13 @@ def test_recent_units_are_reused_within_a_token_budget() -> None:
 
     texts = CANAL[:3]
     budget = sum(len(t) for t in units_of(texts[0]).tokens) + sum(len(t) for t in units_of(texts[1]).tokens)
-    cache = RecentUnits(budget)
-    first = cache.get(texts[0], maker(texts[0]))
-    assert cache.get(texts[0], maker(texts[0])) is first and made == [texts[0]]
-    cache.get(texts[1], maker(texts[1]))
-    cache.get(texts[2], maker(texts[2]))  # over the budget: the least recent goes
-    assert cache.tokens <= budget and texts[0] not in cache.entries and texts[2] in cache.entries
-    cache.get(texts[0], maker(texts[0]))
+    cache: RecentCache[str, Units] = RecentCache(budget, token_count)
+    first = cache.get_or_make(texts[0], maker(texts[0]))
+    assert cache.get_or_make(texts[0], maker(texts[0])) is first and made == [texts[0]]
+    cache.get_or_make(texts[1], maker(texts[1]))
+    cache.get_or_make(texts[2], maker(texts[2]))  # over the budget: the least recent goes
+    assert cache.weight <= budget and texts[0] not in cache.entries and texts[2] in cache.entries
+    cache.get_or_make(texts[0], maker(texts[0]))
     assert made == [texts[0], texts[1], texts[2], texts[0]]
 
 
@@ -497,3 +497,12 @@ def test_vectors_are_the_same_when_the_word_numbering_starts_again(monkeypatch: 
     vectors = _vectors(source, units_of(CANAL_REWRITE[1]))
     assert source.token_ids()[0] == generation + 1
     assert np.allclose(vectors.cosine, expected.cosine) and np.allclose(vectors.dice, expected.dice)
+
+
+def test_a_recent_cache_keeps_nothing_heavier_than_its_budget() -> None:
+    cache: RecentCache[str, str] = RecentCache(3, len)
+    cache.put("a", "xx")
+    cache.put("b", "xxxx")  # heavier than the whole budget: not kept, nothing dropped
+    assert cache.get("b") is None and cache.get("a") == "xx" and cache.weight == 2
+    with pytest.raises(ValueError, match="budget"):
+        RecentCache(-1)

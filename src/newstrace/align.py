@@ -26,8 +26,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +34,7 @@ from scipy import sparse
 
 from .model import Span
 from .normalize import STOPWORDS, content_tokens, segment, stem
+from .recent import RecentCache
 
 #: Seed thresholds on tf-isf cosine and Dice of a sentence pair: Sanchez-Perez et al.'s
 #: values (0.33 / 0.33), confirmed on PAN13 train folds (benchmarks/pan.py).
@@ -208,45 +208,23 @@ def _split_long_units(text: str, units: Units) -> Units:
     return Units(spans, tokens, units.text_length)
 
 
-class RecentUnits:
-    """Units of the texts met last, by key, up to ``budget`` content tokens in all (a
-    record may be 2M characters, so a count of texts bounds nothing). Units are not
-    changed after they are made, so sharing them is safe; thread-safe for the web app."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.entries: OrderedDict[object, Units] = OrderedDict()
-        self.tokens = 0
-        self.lock = threading.Lock()
-
-    def get(self, key: object, make: Callable[[], Units]) -> Units:
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        units = make()
-        size = sum(len(t) for t in units.tokens)
-        with self.lock:
-            if key not in self.entries and size <= self.budget:
-                self.entries[key] = units
-                self.tokens += size
-                while self.tokens > self.budget:
-                    _, dropped = self.entries.popitem(last=False)
-                    self.tokens -= sum(len(t) for t in dropped.tokens)
-        return units
-
-
-#: Content tokens of the units, and of the word windows, kept per process (about 30 MB
+#: Content tokens of the units, and of the word windows, kept per process (``RecentCache``, about 30 MB
 #: each): a document meets many others in an analysis, spread over verification groups,
 #: and ``pan detect`` lists a suspicious document's sources together. Cutting and stemming
 #: units again for every pair was a third of an analysis of 800 PAN13 documents.
 RECENT_UNIT_TOKENS = 400_000
-_recent_sentence_units = RecentUnits(RECENT_UNIT_TOKENS)
-_recent_windows = RecentUnits(RECENT_UNIT_TOKENS)
+
+
+def token_count(units: Units) -> int:
+    return sum(len(t) for t in units.tokens)
+
+
+_recent_sentence_units: RecentCache[object, Units] = RecentCache(RECENT_UNIT_TOKENS, token_count)
+_recent_windows: RecentCache[str, Units] = RecentCache(RECENT_UNIT_TOKENS, token_count)
 
 
 def _recent_units(text: str) -> Units:
-    return _recent_sentence_units.get(text, lambda: units_of(text))
+    return _recent_sentence_units.get_or_make(text, lambda: units_of(text))
 
 
 @dataclass
@@ -534,7 +512,7 @@ def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
 
 def _recent_window_units(text: str) -> Units:
     """Windows of ``text``, kept like its sentence units (``_recent_units``)."""
-    return _recent_windows.get(text, lambda: window_units(text))
+    return _recent_windows.get_or_make(text, lambda: window_units(text))
 
 
 def _window_passages(found: Sequence[Passage], source_text: str, target_text: str,

@@ -21,7 +21,6 @@ import os
 import re
 import warnings
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -47,6 +46,7 @@ from .align import (
 from .model import Document, Span
 from .normalize import STOPWORDS, stem
 from .options import Options
+from .recent import RecentCache
 
 #: MinHash permutations per sentence and rows per band: 16 bands of 2 rows catch a
 #: sentence pair of Jaccard 0.3 (a spun or machine-translated sentence) with p = 0.78,
@@ -151,7 +151,7 @@ class PairCache:
 
     def units_of(self, doc: Document) -> Units:
         if doc.id not in self.units:
-            self.units[doc.id] = _recent_sentence_units.get(
+            self.units[doc.id] = _recent_sentence_units.get_or_make(
                 (doc.id, len(doc.text), hash(doc.text)), lambda: units_of(doc.text, doc.sentences))
         return self.units[doc.id]
 
@@ -169,12 +169,19 @@ RECENT_VECTOR_SENTENCES = 10_000
 
 
 class _RecentVectors:
-    """A least-recently-used store of sentence vectors by document id and text."""
+    """Sentence vectors of the documents met last, by document id and text, up to
+    ``budget`` sentences (``RecentCache``)."""
 
     def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.entries: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
-        self.rows = 0
+        self.kept: RecentCache[tuple[str, int], np.ndarray] = RecentCache(budget, len)
+
+    @property
+    def budget(self) -> int:
+        return self.kept.budget
+
+    @property
+    def rows(self) -> int:
+        return self.kept.weight
 
     def get(self, doc: Document, units: Units) -> np.ndarray:
         return self.get_many([(doc, units)])[doc.id]
@@ -186,10 +193,9 @@ class _RecentVectors:
         found: dict[str, np.ndarray] = {}
         missing: dict[str, tuple[Document, Units]] = {}
         for doc, units in docs:
-            key = (doc.id, hash(doc.text))
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                found[doc.id] = self.entries[key]
+            kept = self.kept.get((doc.id, hash(doc.text)))
+            if kept is not None:
+                found[doc.id] = kept
             else:
                 missing.setdefault(doc.id, (doc, units))
         if not missing:
@@ -199,15 +205,8 @@ class _RecentVectors:
         for doc, units in missing.values():
             found[doc.id] = vectors[at:at + len(units.spans)]
             at += len(units.spans)
-            self._keep((doc.id, hash(doc.text)), found[doc.id])
+            self.kept.put((doc.id, hash(doc.text)), found[doc.id])
         return found
-
-    def _keep(self, key: tuple[str, int], vectors: np.ndarray) -> None:
-        self.entries[key] = vectors
-        self.rows += len(vectors)
-        while self.rows > self.budget and len(self.entries) > 1:
-            _, dropped = self.entries.popitem(last=False)
-            self.rows -= len(dropped)
 
 
 _recent_vectors = _RecentVectors(RECENT_VECTOR_SENTENCES)

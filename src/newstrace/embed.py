@@ -6,11 +6,11 @@ L2-normalised, so a dot product is a cosine.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
+
+from .recent import RecentCache
 
 DIMENSIONS = 512
 #: Longest text given to the model, in characters; sentences rarely exceed it and the
@@ -35,8 +35,7 @@ def _model():  # type: ignore[no-untyped-def]
 #: embeds 8,072 texts instead of 11,196. A sentence a crawl repeats (a byline, a standard
 #: paragraph) is embedded once.
 RECENT_TEXTS = 20_000
-_recent: OrderedDict[str, np.ndarray] = OrderedDict()
-_recent_lock = threading.Lock()
+_recent: RecentCache[str, np.ndarray] = RecentCache(RECENT_TEXTS)
 
 
 def embed(texts: Sequence[str], batch: int = 256) -> np.ndarray:
@@ -44,19 +43,12 @@ def embed(texts: Sequence[str], batch: int = 256) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     keys = [t[:MAX_CHARS] or " " for t in texts]
-    with _recent_lock:
-        known = {k: _recent[k] for k in keys if k in _recent}
+    known = {k: v for k in dict.fromkeys(keys) if (v := _recent.get(k)) is not None}
     missing = [k for k in dict.fromkeys(keys) if k not in known]
     fresh = dict(zip(missing, _encode(missing, batch), strict=True)) if missing else {}
-    vectors = np.stack([known[k] if k in known else fresh[k] for k in keys])
-    with _recent_lock:  # the web app embeds from several threads
-        for key in known:
-            if key in _recent:
-                _recent.move_to_end(key)
-        _recent.update((key, vector.copy()) for key, vector in fresh.items())
-        while len(_recent) > RECENT_TEXTS:
-            _recent.popitem(last=False)
-    return vectors
+    for key, vector in fresh.items():
+        _recent.put(key, vector.copy())
+    return np.stack([known[k] if k in known else fresh[k] for k in keys])
 
 
 def _encode(texts: list[str], batch: int) -> np.ndarray:
