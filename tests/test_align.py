@@ -177,6 +177,31 @@ def test_align_rewrite_counts_sentences_split_in_two() -> None:
     assert align_rewrite(source, target, source_units, target_units, *_vectors_with(partial), min_chars=60) == []
 
 
+def test_a_rewrite_of_a_rewrite_is_aligned_loosely_with_the_article() -> None:
+    from newstrace.align import align_family_rewrite, align_rewrite
+
+    # Three of four sentences reworded into three of ten (a sensational restyling adds
+    # sentences of its own): too sparse a chain for a pair of unknown relation.
+    restyled = np.full((4, 10), 0.2)
+    for i, j in enumerate([0, 2, 5]):
+        restyled[i, j] = 0.55
+    article, article_units = _units_of_sentences(4)
+    copy, copy_units = _units_of_sentences(10)
+    vectors = _vectors_with(restyled)
+    assert align_rewrite(article, copy, article_units, copy_units, *vectors, min_chars=60) == []
+    found = align_family_rewrite(article, copy, article_units, copy_units, *vectors, min_chars=60)
+    assert len(found) == 1 and found[0].kind == "rewrite"
+    assert found[0].source == (0, 2 * 80 + 79) and found[0].target == (0, 5 * 80 + 79)
+    # Inside a family too, one matched sentence is not a rewrite, nor are faint matches.
+    single = np.full((4, 10), 0.2)
+    single[1, 3] = 0.8
+    assert align_family_rewrite(article, copy, article_units, copy_units, *_vectors_with(single),
+                                min_chars=60) == []
+    faint = np.where(restyled > 0.5, 0.42, 0.2)
+    assert align_family_rewrite(article, copy, article_units, copy_units, *_vectors_with(faint),
+                                min_chars=60) == []
+
+
 def test_one_loosely_similar_sentence_is_not_a_semantic_passage() -> None:
     import numpy as np
 

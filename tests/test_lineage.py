@@ -66,6 +66,19 @@ def test_language_model_rewrites_share_changes_without_copying_each_other() -> N
     assert closest_parents(alike, human) == {("S", "R1"), ("R1", "R2")}
 
 
+def test_family_triples_are_chains_of_model_rewrites_of_a_human_article() -> None:
+    from newstrace.lineage import family_triples
+
+    parents = {("S", "R1"), ("R1", "R2"), ("H", "S"), ("S", "R3"), ("R3", "R4")}
+    readings = {"S": -2.0, "R1": 1.5, "R2": 2.0, "H": -3.0, "R3": 0.5, "R4": -0.2}
+    # S -> R1 -> R2: both rewrites read model-written, far above S. H -> S -> R1: S reads
+    # human. S -> R3 -> R4: R4 is within the gap of S's reading, and under even odds.
+    assert family_triples(parents, readings, set()) == [("S", "R1", "R2")]
+    assert family_triples(parents, readings, {frozenset(("S", "R2"))}) == []
+    # Above the gap but under even odds: a human article quoting S in a more formal style.
+    assert family_triples(parents, {**readings, "R1": -0.4, "R2": 2.0}, set()) == []
+
+
 def test_a_text_published_twice_is_a_parent_in_both_places() -> None:
     # S1 and S2 carry one text (its verbatim link runs S1 -> S2 by id order); R rewrote it
     edges = [Edge("S1", "S2", 1.0), Edge("S1", "R", 0.6), Edge("S2", "R", 0.6), Edge("X", "R", 0.3)]
@@ -563,3 +576,61 @@ def test_isolated_passage_links_are_the_light_ones(tmp_path: Path) -> None:
                               "target_end, similarity, method, kind) VALUES (?, ?, 0, ?, 0, ?, ?, 'lexical', 'copy')",
                               [source, target, length, length, similarity])
         assert _isolated_passage_links(store, newstrace.Options(progress=False)) == [("a", "b")]
+
+
+ARTICLE = (
+    "The Harwick county council voted on Tuesday to close the old ferry landing at Milbrook. "
+    "Engineers told councillors that the wooden pier had rotted beyond repair after two wet winters. "
+    "The ferry will move to a temporary dock two miles north until a new landing is built. "
+    "Local traders said the move would cut the number of visitors to the harbour market. "
+    "The council expects the new landing to open in the spring of next year.")
+SIBLING = (
+    "On Tuesday, the Harwick county council voted to shut the old Milbrook ferry landing. "
+    "According to engineers, two wet winters had left the wooden pier rotted past repair. "
+    "Until a new landing is built, the ferry will operate from a temporary dock two miles north. "
+    "Traders in the area said that fewer visitors would reach the harbour market as a result. "
+    "The new landing is expected to open next spring, according to the council.")
+SENSATIONAL = (
+    "Shock in Milbrook! The Harwick council has slammed the door on the beloved old ferry landing. "
+    "Engineers warned that the rotten wooden pier had been ruined by two brutal, soaking winters. "
+    "It is a blow nobody saw coming. "
+    "The ferry is being banished to a makeshift dock two miles up the coast while a new landing waits to be built. "
+    "Furious traders fear the harbour market will lose its crowds of visitors. "
+    "Can the town survive this? "
+    "Officials insist the new landing will be ready by next spring.")
+
+
+@pytest.mark.parametrize("sibling_reading, linked", [(0.8, True), (0.3, False)])
+def test_a_rewrite_linked_only_to_its_sibling_is_aligned_with_the_article(
+        tmp_path: Path, monkeypatch, sibling_reading: float, linked: bool) -> None:
+    from newstrace import style
+    from newstrace.align import Passage
+    from newstrace.candidates import Link, insert_links
+    from newstrace.lineage import update_lineage
+
+    texts = {"article": ARTICLE, "sibling": SIBLING, "sensational": SENSATIONAL}
+    reading = {ARTICLE: 0.1, SIBLING: sibling_reading, SENSATIONAL: 0.85}  # wording model scores
+    monkeypatch.setattr(style, "llm_wording_score", lambda text: reading[text])
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
+    with newstrace.open_store(tmp_path / "f.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        # as analysis leaves a heavy restyling: aligned with its sibling, not with the article
+        whole = {k: (0, len(store.document(k).text)) for k in texts}
+        with store.transaction():
+            insert_links(store, [Link(s, t, 0.7, "semantic", [Passage(whole[s], whole[t], 0.7, "rewrite", "semantic")],
+                                      evidence={"direction": {"by": "llm_style"}}, described=False)
+                                 for s, t in [("article", "sibling"), ("sibling", "sensational")]])
+        update = update_lineage(store, Options(progress=False))
+        assert update.family_links == int(linked)
+        found = {(link["source"], link["target"]): link for link in newstrace.export_data(store)["links"]}
+        parents = parents_of(store)
+    if linked:
+        family = found["article", "sensational"]
+        assert family["evidence"]["direction"] == {"by": "family", "through": "sibling"}
+        assert family["passages"][0]["similarity"] >= 0.5 and family["transformation"]
+        assert parents == {("article", "sibling"), ("article", "sensational")}
+    else:  # the sibling reads human: its changes may be its own, shared by its copy
+        assert ("article", "sensational") not in found
+        assert parents == {("article", "sibling"), ("sibling", "sensational")}

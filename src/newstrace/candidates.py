@@ -641,6 +641,11 @@ class AnalyzeReport:
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
+    def record_lineage(self, update: tuple[int, int]) -> None:
+        """Count a ``lineage.LineageUpdate``: its parent edges, and its family links as links."""
+        self.parent_links, family_links = update
+        self.links += family_links
+
 
 def _index_documents(store, docs: Sequence[Document], options: Options) -> None:  # type: ignore[no-untyped-def]
     import pyarrow as pa
@@ -788,7 +793,7 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             # the last run stopped after aligning: settle and describe its links
             from .lineage import update_lineage
 
-            report.parent_links = update_lineage(store, options)
+            report.record_lineage(update_lineage(store, options))
         return report
     with track("index", total=len(pending), enabled=options.progress) as bar:
         for start in range(0, len(pending), options.batch_size):
@@ -838,7 +843,7 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
     from .lineage import update_lineage
     from .stories import update_stories
 
-    report.parent_links = update_lineage(store, options)
+    report.record_lineage(update_lineage(store, options))
     report.stories = update_stories(store, pending)
     return report
 

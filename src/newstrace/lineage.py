@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from .align import Passage, coverage
 from .model import Document
@@ -381,6 +381,66 @@ def origins(members: Iterable[str], parent_edges: Iterable[tuple[str, str]]) -> 
     return sorted(m for m in members if m not in children)
 
 
+# ----------------------------------------------------------------------------- families
+#: Each of the two rewrites in a family triple reads at least this model-written (wording
+#: log-odds; 0 is even odds): the gap of ``_rewrites_of`` alone also holds between two
+#: human articles of which one quotes the other and reads a little more formal (on the
+#: stored SheepDog analysis it let 8 triples through across articles, 4 of them aligned).
+FAMILY_MODEL_WRITTEN = 0.0
+
+
+def family_triples(parent_edges: Iterable[tuple[str, str]], readings: dict[str, float],
+                   linked: set[frozenset[str]]) -> list[tuple[str, str, str]]:
+    """(article, rewrite, rewrite's copy) for each chain of parent edges a -> b -> c where
+    a and c are not ``linked`` and b and c both read as language-model rewrites of a
+    (``_rewrites_of``, each at least ``FAMILY_MODEL_WRITTEN``): what b and c share beyond a
+    is what a model writes each time, so c may be a rewrite of a itself, which lineage
+    then aligns more loosely (``align.align_family_rewrite``). One b per (a, c)."""
+    parents_of: dict[str, list[str]] = {}
+    for source, target in sorted(parent_edges):
+        parents_of.setdefault(target, []).append(source)
+    triples, seen = [], set(linked)
+    for c, sources in sorted(parents_of.items()):
+        for b in sources:
+            for a in parents_of.get(b, ()):
+                pair = frozenset((a, c))
+                if a == c or pair in seen or not _rewrites_of(a, (b, c), readings) \
+                        or min(readings[b], readings[c]) < FAMILY_MODEL_WRITTEN:
+                    continue
+                seen.add(pair)
+                triples.append((a, b, c))
+    return triples
+
+
+def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, float],  # type: ignore[no-untyped-def]
+                      options) -> int:
+    """Align each family triple's article with its rewrite's copy (``family_triples``) and
+    store the links found, from the article, direction "family"; returns how many."""
+    from .align import align_family_rewrite, link_score
+    from .candidates import Link, PairCache, insert_links
+
+    linked = {frozenset(pair) for pair in store.con.execute("SELECT source, target FROM links").fetchall()}
+    triples = family_triples(parents, readings, linked)
+    if not triples:
+        return 0
+    docs = {d.id: d for d in store.documents(sorted({d for a, _, c in triples for d in (a, c)}))}
+    cache, links = PairCache(), []
+    for a, b, c in triples:
+        if a not in docs or c not in docs:
+            continue
+        article, copy = docs[a], docs[c]
+        passages = align_family_rewrite(
+            article.text, copy.text, cache.units_of(article), cache.units_of(copy),
+            cache.vectors_of(article), cache.vectors_of(copy), min_chars=options.min_passage_chars)
+        score = link_score(passages, len(article.text), len(copy.text))
+        if passages and score >= options.min_link_score:
+            links.append(Link(a, c, score, "semantic", passages, described=False,
+                              evidence={"direction": {"by": "family", "through": b}}))
+    with store.transaction():
+        insert_links(store, links)
+    return len(links)
+
+
 # ----------------------------------------------------------------------------- consistency
 #: Directions read from weak content evidence (style scores, cut or covered lengths), which
 #: the consistency pass may reverse. Dates, style markers and machine-translation style
@@ -393,8 +453,10 @@ REVISABLE_DIRECTIONS = frozenset({"llm_style", "cuts", "coverage", "compilation"
 #: articles' source-restyling links, llm_style 141/149, cuts 63/77, coverage 45/70, style
 #: markers 22/29, undecided 0/7; cuts on PAN13 discovery pairs 0.91 (see CUT_RATIO).
 #: Compilation agreed on 0.998 of PAN13's decided pairs (see COMPILATION_MARGIN), a corpus
-#: built of compilations, so it is weighed like cuts. Dates are taken as near-certain.
-DIRECTION_ACCURACY = {"published": 0.99, "human_origin": 0.95, "machine_translation_style": 0.95,
+#: built of compilations, so it is weighed like cuts. Dates are taken as near-certain. A
+#: family link (``family_triples``) rests on the wording gap human origins rest on.
+DIRECTION_ACCURACY = {"published": 0.99, "human_origin": 0.95, "family": 0.95,
+                      "machine_translation_style": 0.95,
                       "llm_style": 0.9,
                       "cuts": 0.85, "compilation": 0.85, "artefacts": 0.75, "style": 0.75,
                       "coverage": 0.6, "undecided": 0.5}
@@ -715,10 +777,17 @@ def _orient_compilations(store) -> int:  # type: ignore[no-untyped-def]
     return len(reverse) + len(relabel)
 
 
-def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
+class LineageUpdate(NamedTuple):
+    parents: int
+    #: links from an article to its rewrite's copy (``family_triples``) made by this update
+    family_links: int
+
+
+def update_lineage(store, options=None) -> LineageUpdate:  # type: ignore[no-untyped-def]
     """Make derivation directions consistent, describe the links whose direction is now
-    settled, then mark each stored link as a closest-parent edge or not; returns the
-    parent edges."""
+    settled, then mark each stored link as a closest-parent edge or not. With embeddings
+    (``options.semantic``), family triples' articles and copies (``family_triples``) are
+    aligned loosely in between, and the links found count when parents are chosen again."""
     from .candidates import describe_pending
     from .options import Options
 
@@ -729,6 +798,22 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
     options = options or Options(progress=False)
     _make_consistent(store, readings, _isolated_passage_links(store, options))
     describe_pending(store, options)
+    parents = _closest_parent_edges(store, readings)
+    family = _add_family_links(store, parents, readings, options) if options.semantic else 0
+    if family:
+        describe_pending(store, options)
+        parents = _closest_parent_edges(store, readings)
+    with store.transaction():
+        store.con.execute("UPDATE links SET parent = FALSE")
+        if parents:
+            store.con.execute(
+                "UPDATE links SET parent = TRUE WHERE list_contains(?, source || chr(31) || target)",
+                [[f"{s}\x1f{t}" for s, t in parents]])
+    return LineageUpdate(len(parents), family)
+
+
+def _closest_parent_edges(store, readings: dict[str, float]) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """``closest_parents`` over the stored links."""
     rows = store.con.execute(
         "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
         "FROM links l LEFT JOIN passages p ON p.source = l.source AND p.target = l.target "
@@ -741,14 +826,7 @@ def update_lineage(store, options=None) -> int:  # type: ignore[no-untyped-def]
     same_text = dict(store.con.execute(
         "WITH t AS (SELECT id, md5(text) AS h FROM documents WHERE id IN (SELECT source FROM links)) "
         "SELECT id, h FROM t WHERE h IN (SELECT h FROM t GROUP BY h HAVING count(*) > 1)").fetchall())
-    parents = closest_parents(_with_explained(store, edges), readings, same_text)
-    with store.transaction():
-        store.con.execute("UPDATE links SET parent = FALSE")
-        if parents:
-            store.con.execute(
-                "UPDATE links SET parent = TRUE WHERE list_contains(?, source || chr(31) || target)",
-                [[f"{s}\x1f{t}" for s, t in parents]])
-    return len(parents)
+    return closest_parents(_with_explained(store, edges), readings, same_text)
 
 
 _FIGURE_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
