@@ -131,10 +131,23 @@ def test_a_text_reading_far_less_model_written_than_all_its_links_is_their_origi
     links = links[:5]
     assert human_origins(readings, links) == {"src", "low"}
     # Style markers had put r2 upstream of the article; against an origin they give way.
-    votes = [("src", "r1", "llm_style"), ("r2", "src", "style"), ("r1", "r2", "cuts")]
+    votes = [("src", "r1", "llm_wording"), ("r2", "src", "style"), ("r1", "r2", "cuts")]
     assert consistent_reversals(votes) == set()
     assert consistent_reversals(votes, origins={"src"}) == {("r2", "src")}
     assert consistent_reversals([("r2", "src", "published")], origins={"src"}) == set()
+
+
+def test_originality_votes_weigh_as_the_model_that_decided_them() -> None:
+    from newstrace.lineage import _vote_kind
+
+    assert _vote_kind({"by": "llm_style", "model": "llm_wording"}) == "llm_wording"
+    assert _vote_kind({"by": "llm_style", "model": "llm_style"}) == "llm_style"
+    assert _vote_kind({"by": "cuts"}) == "cuts"
+    # A cycle: the weakest vote gives way. Style markers outweigh the style model's
+    # originality, not the wording model's.
+    cycle = [("b", "c", "cuts"), ("c", "a", "style")]
+    assert consistent_reversals([("a", "b", "llm_wording"), *cycle]) == set()
+    assert consistent_reversals([("a", "b", "llm_style"), *cycle]) == {("a", "b")}
 
 
 def test_votes_that_leave_the_order_open_put_the_less_model_written_text_first() -> None:
