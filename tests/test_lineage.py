@@ -647,3 +647,22 @@ def test_a_rewrite_linked_only_to_its_sibling_is_aligned_with_the_article(
     else:  # the sibling reads human: its changes may be its own, shared by its copy
         assert ("article", "sensational") not in found
         assert parents == {("article", "sibling"), ("sibling", "sensational")}
+
+
+@pytest.mark.parametrize("at_opening", [True, False])
+def test_a_short_text_all_found_in_a_long_one_is_its_excerpt_only_from_its_opening(at_opening: bool) -> None:
+    from newstrace.align import Passage
+    from newstrace.lineage import orient
+    from newstrace.model import Document
+
+    lead = body("bridge.txt")[:600]
+    rest = body("museum.txt") + "\n\n" + body("rail-strike.txt")
+    long_text = lead + "\n\n" + rest if at_opening else rest + "\n\n" + lead
+    start = long_text.index(lead)
+    short, long = Document("short", lead), Document("long", long_text)
+    passage = Passage((0, len(lead)), (start, start + len(lead)), 1.0)
+    for pair, passages in [((short, long), [passage]), ((long, short), [passage.reversed()])]:
+        source, target, _, evidence = orient(*pair, passages)
+        assert evidence["by"] == "coverage"
+        # its lead taken: an excerpt of the long text; from inside it: put into the long text
+        assert (source.id, target.id) == (("long", "short") if at_opening else ("short", "long"))
