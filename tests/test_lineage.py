@@ -639,6 +639,16 @@ def test_a_rewrite_linked_only_to_its_sibling_is_aligned_with_the_article(
         assert update.family_links == int(linked)
         found = {(link["source"], link["target"]): link for link in newstrace.export_data(store)["links"]}
         parents = parents_of(store)
+        if linked:
+            assert update_lineage(store, Options(progress=False)).family_links == 0  # made again, not new
+            assert parents_of(store) == parents
+            # The sibling now reads human (its text rescored): the family link goes.
+            reading[SIBLING] = 0.3
+            store.con.execute("DELETE FROM doc_wording")
+            assert update_lineage(store, Options(progress=False)).family_links == 0
+            assert parents_of(store) == {("article", "sibling"), ("sibling", "sensational")}
+            assert ("article", "sensational") not in {
+                (link["source"], link["target"]) for link in newstrace.export_data(store)["links"]}
     if linked:
         family = found["article", "sensational"]
         assert family["evidence"]["direction"] == {"by": "family", "through": "sibling"}

@@ -420,17 +420,30 @@ def family_triples(parent_edges: Iterable[tuple[str, str]], readings: dict[str, 
     return triples
 
 
+def _drop_family_links(store) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Remove the stored family links (``_add_family_links``); returns them."""
+    from .candidates import delete_links
+
+    pairs = set(store.con.execute(
+        "SELECT source, target FROM links "
+        "WHERE json_extract_string(evidence, '$.direction.by') = 'family'").fetchall())
+    if pairs:
+        with store.transaction():
+            delete_links(store, sorted(pairs))
+    return pairs
+
+
 def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, float],  # type: ignore[no-untyped-def]
-                      options) -> int:
+                      options) -> set[tuple[str, str]]:
     """Align each family triple's article with its rewrite's copy (``family_triples``) and
-    store the links found, from the article, direction "family"; returns how many."""
+    store the links found, from the article, direction "family"; returns them."""
     from .align import align_family_rewrite, link_score
     from .candidates import Link, PairCache, insert_links
 
     linked = {frozenset(pair) for pair in store.con.execute("SELECT source, target FROM links").fetchall()}
     triples = family_triples(parents, readings, linked)
     if not triples:
-        return 0
+        return set()
     docs = {d.id: d for d in store.documents(sorted({d for a, _, c in triples for d in (a, c)}))}
     cache, links = PairCache(), []
     for a, b, c in triples:
@@ -446,7 +459,7 @@ def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, 
                               evidence={"direction": {"by": "family", "through": b}}))
     with store.transaction():
         insert_links(store, links)
-    return len(links)
+    return {(link.source, link.target) for link in links}
 
 
 # ----------------------------------------------------------------------------- consistency
@@ -462,8 +475,7 @@ REVISABLE_DIRECTIONS = frozenset({"llm_wording", "llm_style", "cuts", "coverage"
 #: articles' source-restyling links, llm_style 141/149, cuts 63/77, coverage 45/70, style
 #: markers 22/29, undecided 0/7; cuts on PAN13 discovery pairs 0.91 (see CUT_RATIO).
 #: Compilation agreed on 0.998 of PAN13's decided pairs (see COMPILATION_MARGIN), a corpus
-#: built of compilations, so it is weighed like cuts. Dates are taken as near-certain. A
-#: family link (``family_triples``) rests on the wording gap human origins rest on.
+#: built of compilations, so it is weighed like cuts. Dates are taken as near-certain.
 #: Originality (``by: llm_style``) is voted by the model that decided it: the wording model
 #: (``llm_wording``, 0.9 as measured then) or the style model with specifics
 #: (``llm_style``), measured since on the pairs' own decisions in stored analyses: SheepDog
@@ -478,8 +490,7 @@ REVISABLE_DIRECTIONS = frozenset({"llm_wording", "llm_style", "cuts", "coverage"
 #: give PAN13 2,948, SheepDog unchanged): scraped copies of news carry them downstream;
 #: coverage, SheepDog 43/74 against PAN13 4,267/4,750 (0.74 would give PAN13 2,968 and
 #: SheepDog 1,244).
-DIRECTION_ACCURACY = {"published": 0.99, "human_origin": 0.95, "family": 0.95,
-                      "machine_translation_style": 0.95,
+DIRECTION_ACCURACY = {"published": 0.99, "human_origin": 0.95, "machine_translation_style": 0.95,
                       "llm_wording": 0.9, "llm_style": 0.67,
                       "cuts": 0.85, "compilation": 0.85, "artefacts": 0.75, "style": 0.75,
                       "coverage": 0.6, "undecided": 0.5}
@@ -809,7 +820,8 @@ def _orient_compilations(store) -> int:  # type: ignore[no-untyped-def]
 
 class LineageUpdate(NamedTuple):
     parents: int
-    #: links from an article to its rewrite's copy (``family_triples``) made by this update
+    #: links from an article to its rewrite's copy (``family_triples``) that this update
+    #: added to the store (made again, an existing one does not count)
     family_links: int
 
 
@@ -817,10 +829,14 @@ def update_lineage(store, options=None) -> LineageUpdate:  # type: ignore[no-unt
     """Make derivation directions consistent, describe the links whose direction is now
     settled, then mark each stored link as a closest-parent edge or not. With embeddings
     (``options.semantic``), family triples' articles and copies (``family_triples``) are
-    aligned loosely in between, and the links found count when parents are chosen again."""
+    aligned loosely in between, and the links found count when parents are chosen again;
+    the family links of the last update are dropped first, so they follow the verified
+    links and readings as they are now."""
     from .candidates import describe_pending
     from .options import Options
 
+    # Family links rest on the directions and parents of the verified links: made again.
+    before = _drop_family_links(store)
     _orient_compilations(store)
     # Reversing links changes no document's text, so one reading serves both passes.
     readings = _wording_readings(store, {d for row in store.con.execute(
@@ -829,7 +845,7 @@ def update_lineage(store, options=None) -> LineageUpdate:  # type: ignore[no-unt
     _make_consistent(store, readings, _isolated_passage_links(store, options))
     describe_pending(store, options)
     parents = _closest_parent_edges(store, readings)
-    family = _add_family_links(store, parents, readings, options) if options.semantic else 0
+    family = _add_family_links(store, parents, readings, options) if options.semantic else set()
     if family:
         describe_pending(store, options)
         parents = _closest_parent_edges(store, readings)
@@ -839,7 +855,7 @@ def update_lineage(store, options=None) -> LineageUpdate:  # type: ignore[no-unt
             store.con.execute(
                 "UPDATE links SET parent = TRUE WHERE list_contains(?, source || chr(31) || target)",
                 [[f"{s}\x1f{t}" for s, t in parents]])
-    return LineageUpdate(len(parents), family)
+    return LineageUpdate(len(parents), len(family - before))
 
 
 def _closest_parent_edges(store, readings: dict[str, float]) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
