@@ -119,9 +119,32 @@ class Passage:
 #: process (the web app) starts the numbering again past ``MAX_WORD_IDS`` words (about
 #: 80 MB); units numbered before are numbered again when next compared.
 MAX_WORD_IDS = 1_000_000
-_word_ids: dict[str, int] = {}
-_numbering = [0]  # the numbering's generation
-_numbering_lock = threading.RLock()  # web app threads number words at once
+
+
+class _WordNumbering:
+    """The process's word numbers and their generation (which restarts give anew)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.generation = 0
+        self.lock = threading.RLock()  # web app threads number words at once
+
+    def number(self, tokens: list[list[str]], count: int) -> tuple[int, np.ndarray]:
+        """(generation, the number of each of ``count`` tokens, in order)."""
+        with self.lock:
+            ids = np.fromiter((self.ids.setdefault(w, len(self.ids)) for t in tokens for w in t),
+                              dtype=np.int64, count=count)
+            return self.generation, ids
+
+    def restart_past(self, limit: int) -> None:
+        """Start the numbering again once more than ``limit`` words are numbered."""
+        with self.lock:
+            if len(self.ids) > limit:
+                self.ids.clear()
+                self.generation += 1
+
+
+_WORDS = _WordNumbering()
 
 
 @dataclass
@@ -139,12 +162,10 @@ class Units:
 
     def token_ids(self) -> tuple[int, np.ndarray, np.ndarray]:
         """(numbering generation, unit of each token, the token's number), in token order."""
-        if self._ids is None or self._ids[0] != _numbering[0]:
+        if self._ids is None or self._ids[0] != _WORDS.generation:
             rows = np.repeat(np.arange(len(self.tokens)), [len(t) for t in self.tokens])
-            with _numbering_lock:
-                ids = np.fromiter((_word_ids.setdefault(w, len(_word_ids)) for t in self.tokens for w in t),
-                                  dtype=np.int64, count=len(rows))
-                self._ids = (_numbering[0], rows, ids)
+            generation, ids = _WORDS.number(self.tokens, len(rows))
+            self._ids = (generation, rows, ids)
         return self._ids
 
     def __getstate__(self) -> dict[str, object]:
@@ -246,10 +267,8 @@ def _vectors(source: Units, target: Units) -> _Vectors:
     articles 1.9 -> 0.57 ms a call, on 60 PAN13 pairs 2-3x faster at every size. Words
     are numbered once per text (``Units.token_ids``), so the columns follow those numbers:
     the same passages (similarities to 1e-9) on 900 PAN13 pairs."""
-    with _numbering_lock:  # both texts numbered in one generation
-        if len(_word_ids) > MAX_WORD_IDS:
-            _word_ids.clear()
-            _numbering[0] += 1
+    with _WORDS.lock:  # both texts numbered in one generation
+        _WORDS.restart_past(MAX_WORD_IDS)
         (_, rows_s, ids_s), (_, rows_t, ids_t) = source.token_ids(), target.token_ids()
     words, cols = np.unique(np.concatenate([ids_s, ids_t]), return_inverse=True)
     size, n_s, n_t = max(1, len(words)), len(source), len(target)
