@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,27 @@ def test_votes_that_leave_the_order_open_put_the_less_model_written_text_first()
     # ... but a reading never outweighs a vote.
     assert consistent_reversals([("r", "src", "coverage"), ("src", "r2", "coverage")],
                                 readings=readings) == set()
+
+
+def test_groups_up_to_the_exact_size_get_the_order_the_votes_agree_with_most() -> None:
+    import itertools
+    import random
+
+    from newstrace.lineage import EXACT_ORDER_SIZE, _exact_order
+
+    assert EXACT_ORDER_SIZE >= 7
+    rng = random.Random(3)
+    members = [f"d{i}" for i in range(7)]
+    for _ in range(5):
+        votes = [(a, b, rng.choice([0.4, 1.1, 1.7, 2.2])) if rng.random() < 0.5 else (b, a, 1.0)
+                 for a, b in itertools.combinations(members, 2) if rng.random() < 0.5]
+
+        def against(order: Sequence[str], votes: list = votes) -> float:
+            rank = {d: i for i, d in enumerate(order)}
+            return sum(w for s, t, w in votes if rank[s] > rank[t])
+
+        best = min(against(order) for order in itertools.permutations(members))
+        assert against(_exact_order(members, votes, {})) == pytest.approx(best)
 
 
 def test_large_groups_are_ordered_too() -> None:
