@@ -151,6 +151,43 @@ def test_originality_votes_weigh_as_the_model_that_decided_them() -> None:
     assert consistent_reversals([("a", "b", "llm_style"), *cycle]) == {("a", "b")}
 
 
+def test_the_wording_model_votes_only_where_the_corpus_shows_it_agrees_with_anchors() -> None:
+    from newstrace.lineage import WORDING_VOTE_GAP, wording_vote_accuracy, wording_votes
+
+    def anchors(agree: int, disagree: int, by: str = "style") -> tuple[list, dict]:
+        votes, readings = [], {}
+        for i in range(agree + disagree):
+            source, target = f"s{i}", f"t{i}"
+            votes.append((source, target, by))
+            readings[source], readings[target] = (-2.0, 1.0) if i < agree else (1.0, -2.0)
+        return votes, readings
+
+    assert wording_vote_accuracy(*anchors(0, 0)) is None
+    assert wording_vote_accuracy(*anchors(3, 1)) is None  # too few to show it
+    assert wording_vote_accuracy(*anchors(30, 30)) is None
+    accuracy = wording_vote_accuracy(*anchors(165, 10))
+    assert accuracy is not None and 0.85 < accuracy < 165 / 175
+    assert wording_vote_accuracy(*anchors(165, 10, by="published")) == accuracy
+    # Links the wording model or weak evidence decided are no anchors.
+    assert wording_vote_accuracy(*anchors(165, 10, by="llm_wording")) is None
+    assert wording_vote_accuracy(*anchors(165, 10, by="coverage")) is None
+    # Readings closer than the gap say nothing.
+    votes, readings = anchors(165, 10)
+    close = {d: value * (WORDING_VOTE_GAP / 3.5) for d, value in readings.items()}
+    assert wording_vote_accuracy(votes, close) is None
+
+    readings = {"src": -2.0, "r1": 1.0, "r2": 0.5}  # "ja" is not read: not English
+    assert wording_votes([("r1", "src"), ("src", "r2"), ("r1", "r2"), ("r1", "ja")], readings) == [
+        ("src", "r1", "wording"), ("src", "r2", "wording")]
+    # Trusted, the wording votes turn a restyling put upstream of its article; they are
+    # not links, so never reversed themselves.
+    votes = [("r2", "src", "coverage"), ("r2", "r1", "cuts"), ("src", "r1", "coverage")]
+    extra = wording_votes([(s, t) for s, t, _ in votes], readings)
+    assert consistent_reversals(votes) == set()
+    assert consistent_reversals(votes, extra=extra, accuracies={"wording": 0.9}) == {("r2", "src")}
+    assert consistent_reversals(votes, extra=extra, accuracies={"wording": 0.5}) == set()
+
+
 def test_votes_that_leave_the_order_open_put_the_less_model_written_text_first() -> None:
     # Nothing decided r -> src (an undecided link weighs nothing); by id r would stay first.
     votes = [("r", "src", "undecided"), ("src", "r2", "coverage")]

@@ -536,6 +536,59 @@ READINGS_TIE_WEIGHT = 1e-6
 ID_TIE_WEIGHT = 1e-10
 
 
+#: Directions decided by evidence the wording model plays no part in and which is near
+#: certain: the anchors against which ``wording_vote_accuracy`` checks the wording model.
+WORDING_ANCHORS = frozenset({"published", "style"})
+#: Wording log-odds by which two linked texts must differ for the wording model to vote
+#: on their order (``wording_votes``). Below ``LLM_WORDING_GAP``, which lets the model
+#: decide a pair by itself, because here it only votes, weighed by how far this corpus
+#: shows it can be trusted. Replayed on the stored SheepDog analysis (e8b2561), with a
+#: fixed weight of 0.9: own source as parent 1,255 -> 1,280 (gap 0.5), 1,286 (1.0),
+#: 1,266 (1.5) of 1,440; chosen there, so not held out.
+WORDING_VOTE_GAP = 1.0
+#: The wording model votes only when its agreement with the anchors is above even odds
+#: with this confidence (one-sided z, 99%; the lower Wilson bound is its accuracy): a
+#: corpus must show it. Why a corpus must: the model reads language-model rewriting, and
+#: where texts were rewritten by other means it can point the wrong way, on PAN13's
+#: discovery links 705 of 4,223 times. Voting there even at 0.6 took PAN13 direction
+#: from 0.961 to 0.923. On the stored analyses, at a gap of 1.0: SheepDog 165 of 175
+#: anchors agree (lower bound 0.89); PAN13 2 of 4, BASIL 8 of 12 (no vote).
+WORDING_CONFIDENCE_Z = 2.33
+
+
+def wording_vote_accuracy(votes: Iterable[tuple[str, str, str]], readings: dict[str, float]
+                          ) -> float | None:
+    """How often the wording model puts the less model-written text upstream on this
+    corpus's anchored links (``votes`` as (source, target, by), by in ``WORDING_ANCHORS``;
+    others are ignored), as the lower confidence bound of that share; None when it is not
+    clearly above even odds."""
+    agree = total = 0
+    for source, target, by in votes:
+        if by not in WORDING_ANCHORS or source not in readings or target not in readings:
+            continue
+        gap = readings[target] - readings[source]
+        if abs(gap) >= WORDING_VOTE_GAP:
+            total += 1
+            agree += gap > 0
+    if not total:
+        return None
+    z2, share = WORDING_CONFIDENCE_Z ** 2, agree / total
+    lower = (share + z2 / (2 * total) - WORDING_CONFIDENCE_Z * math.sqrt(
+        share * (1 - share) / total + z2 / (4 * total * total))) / (1 + z2 / total)
+    return lower if lower > 0.5 else None
+
+
+def wording_votes(links: Iterable[tuple[str, str]], readings: dict[str, float]
+                  ) -> list[tuple[str, str, str]]:
+    """A vote (upstream, downstream, "wording") for each linked pair whose wording
+    readings differ by ``WORDING_VOTE_GAP``: the less model-written text first."""
+    votes = set()
+    for a, b in links:
+        if a in readings and b in readings and abs(readings[a] - readings[b]) >= WORDING_VOTE_GAP:
+            votes.add((a, b, "wording") if readings[a] < readings[b] else (b, a, "wording"))
+    return sorted(votes)
+
+
 def _vote_kind(direction: dict[str, Any]) -> str:
     """The ``DIRECTION_ACCURACY`` key of a link's direction evidence: what decided it, and
     for originality which model did."""
@@ -543,8 +596,8 @@ def _vote_kind(direction: dict[str, Any]) -> str:
     return str(direction.get("model", by)) if by == "llm_style" else by
 
 
-def _vote_weight(by: object) -> float:
-    accuracy = DIRECTION_ACCURACY.get(str(by), 0.5)
+def _vote_weight(by: object, accuracies: dict[str, float] | None = None) -> float:
+    accuracy = (accuracies or {}).get(str(by), DIRECTION_ACCURACY.get(str(by), 0.5))
     return _log_odds(accuracy)
 
 
@@ -626,7 +679,9 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
                          revisable: Iterable[str] = REVISABLE_DIRECTIONS,
                          origins: Iterable[str] = (),
                          readings: dict[str, float] | None = None,
-                         weak: Iterable[tuple[str, str]] = ()) -> set[tuple[str, str]]:
+                         weak: Iterable[tuple[str, str]] = (),
+                         extra: Sequence[tuple[str, str, str]] = (),
+                         accuracies: dict[str, float] | None = None) -> set[tuple[str, str]]:
     """Which links (``(source, target, by)`` as each pair's own evidence oriented them) to
     reverse so that derivation runs one way through each group of linked versions.
 
@@ -640,21 +695,27 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
     ``origins`` are documents known to be upstream of every document they are linked
     with (``human_origins``): each gets a vote over each neighbour, and a link into one
     is reversed whatever decided it, unless dates did; except over ``weak`` links (pairs,
-    in either order), which ``human_origins`` did not count."""
+    in either order), which ``human_origins`` did not count.
+
+    ``extra`` votes are no links (``wording_votes``): they weigh in the order and are never
+    reversed. ``accuracies`` weigh kinds of evidence measured on this corpus, over
+    ``DIRECTION_ACCURACY``."""
     revisable = set(revisable)
     votes = sorted(votes)  # the same votes in any order give the same answer
+    links = set(votes)
     weak_pairs = {frozenset(pair) for pair in weak}
     origins = set(origins)
     if origins:
         counted = [(s, t) for s, t, _ in votes if frozenset((s, t)) not in weak_pairs]
         votes = sorted(set(votes) | {(s, t, "human_origin") for s, t in counted if s in origins}
                        | {(t, s, "human_origin") for s, t in counted if t in origins})
+    votes = sorted([*votes, *extra])
     groups: dict[str, set[str]] = {}
     for s, t, _ in votes:
         merged = groups.get(s, {s}) | groups.get(t, {t})
         for d in merged:
             groups[d] = merged
-    weighted = [(s, t, _vote_weight(by)) for s, t, by in votes]
+    weighted = [(s, t, _vote_weight(by, accuracies)) for s, t, by in votes]
     by_group: dict[int, list[tuple[str, str, float]]] = {}
     for vote in weighted:
         by_group.setdefault(id(groups[vote[0]]), []).append(vote)
@@ -664,7 +725,7 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
             continue
         members = sorted({d for s, t, _ in group_votes for d in (s, t)})
         rank = {d: i for i, d in enumerate(_best_order(members, group_votes, readings))}
-        reversals.update((s, t) for (s, t, by) in votes
+        reversals.update((s, t) for (s, t, by) in links
                          if s in rank and t in rank and rank[s] > rank[t] and by != "human_origin"
                          and (by in revisable or (t in origins and by != "published"
                                                   and frozenset((s, t)) not in weak_pairs)))
@@ -719,8 +780,14 @@ def _make_consistent(store, readings: dict[str, float],  # type: ignore[no-untyp
             reversed_now.add(vote)
     apart = {frozenset(link) for link in isolated}
     counted = [(s, t) for s, t, _ in votes if frozenset((s, t)) not in apart]
+    # The wording model votes on every linked pair when this corpus shows it can be
+    # trusted: its agreement with dates and style markers, measured before any reversal.
+    accuracy = wording_vote_accuracy(votes, readings)
+    # A pair the wording model decided by itself already carries its vote.
+    extra = wording_votes([(s, t) for s, t, by in votes if by != "llm_wording"], readings) if accuracy else []
     wanted = consistent_reversals(votes, origins=human_origins(readings, counted), readings=readings,
-                                  weak=isolated)
+                                  weak=isolated, extra=extra,
+                                  accuracies={"wording": accuracy} if accuracy else None)
     changes = []
     for vote in sorted(wanted ^ reversed_now):
         stored = vote[::-1] if vote in reversed_now else vote
