@@ -216,6 +216,24 @@ def test_a_report_quoting_the_same_statements_is_not_a_copy() -> None:
     assert verify_pair(article, report, options, describe=False) is None  # ... but make no link
 
 
+def test_a_quoted_paragraph_inside_an_unrelated_longer_text_is_a_copy() -> None:
+    from newstrace.candidates import QUOTED_SLIVER, verify_pair
+
+    # A digest of unrelated stories carries one quoted paragraph of the harbour article:
+    # both quote it, but the texts tell different stories, so it was taken, not heard.
+    paragraph = HARBOUR_STATEMENTS.split("\n")[3]
+    others = [(DEMO / name).read_text().split("\n\n", 1)[1]
+              for name in ("museum.txt", "rail-strike.txt", "bridge.txt", "veloria-independent.txt")]
+    digest = "\n\n".join([*others[:2], paragraph, *others[2:]])
+    assert len(paragraph) <= QUOTED_SLIVER * len(digest)
+    article = _document("article", HARBOUR_STATEMENTS)
+    link = verify_pair(article, _document("digest", digest), Options(progress=False), describe=False)
+    assert link is not None and (link.source, link.target) == ("article", "digest")
+    # The same paragraph in a short text: no sliver of it, so still shared quotations.
+    short = "\n\n".join([others[0], paragraph])
+    assert verify_pair(article, _document("short", short), Options(progress=False), describe=False) is None
+
+
 def test_a_model_restyling_that_keeps_the_quotations_is_a_copy(monkeypatch) -> None:
     from newstrace import transform
     from newstrace.candidates import verify_pair
