@@ -179,6 +179,7 @@ def test_the_wording_model_votes_only_where_the_corpus_shows_it_agrees_with_anch
     readings = {"src": -2.0, "r1": 1.0, "r2": 0.5}  # "ja" is not read: not English
     assert wording_votes([("r1", "src"), ("src", "r2"), ("r1", "r2"), ("r1", "ja")], readings) == [
         ("src", "r1", "wording"), ("src", "r2", "wording")]
+    assert wording_votes([("a", "b")], {"a": -5.0, "b": -0.5}) == []  # both read human
     # Trusted, the wording votes turn a restyling put upstream of its article; they are
     # not links, so never reversed themselves.
     votes = [("r2", "src", "coverage"), ("r2", "r1", "cuts"), ("src", "r1", "coverage")]
