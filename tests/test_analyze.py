@@ -234,6 +234,38 @@ def test_a_quoted_paragraph_inside_an_unrelated_longer_text_is_a_copy() -> None:
     assert verify_pair(article, _document("short", short), Options(progress=False), describe=False) is None
 
 
+POOL_REPORT = """The council of Harwick voted on Monday to close the town's only public swimming pool at the end of August.
+Councillors said the building needs a new roof and heating system that would cost about 3 million pounds.
+Around 40,000 visits were recorded at the pool last year, most of them by schoolchildren and older residents.
+Swimming clubs have started a petition and say more than 2,500 people have signed it so far.
+The council leader, Ruth Okafor, said the authority could not borrow more money this year.
+A final decision on whether the site will be sold is expected in the autumn."""
+POOL_RETOLD = """Harwick's only council-run swimming baths will shut their doors when August ends, after a vote by local politicians at the start of this week.
+Replacing the roof and the boilers would, according to members of the authority, come to roughly three million pounds.
+Last year the baths welcomed about forty thousand swimmers, chiefly pupils and pensioners.
+A petition organised by local clubs has already gathered upwards of two and a half thousand names.
+Ruth Okafor, who leads the authority, told members there was no room for further loans in the current budget.
+Whether the land is put up for sale should be settled later in the year."""
+
+
+def test_two_human_texts_sharing_meaning_but_no_wording_are_not_linked(monkeypatch) -> None:
+    from newstrace import transform
+    from newstrace.candidates import PairCache, align_pair, verify_pair
+
+    # The same facts in the same order, in other words: the sentence-embedding channel
+    # aligns them, but two people's reports of one event look just like this.
+    report, retold = _document("report", POOL_REPORT), _document("retold", POOL_RETOLD)
+    options = Options(progress=False)
+    passages, method = align_pair(report, retold, options, PairCache(), semantic=True)
+    assert passages and method == "semantic"
+    assert verify_pair(report, retold, options, semantic=True, describe=False) is None
+    # Read as a language model's rewrite, the same alignment is a link.
+    model_written = {POOL_REPORT: 0.05, POOL_RETOLD: 0.95}
+    monkeypatch.setattr(transform, "_llm_wording", lambda doc: model_written[doc.text])
+    link = verify_pair(report, retold, options, semantic=True, describe=False)
+    assert link is not None and {link.source, link.target} == {"report", "retold"}
+
+
 def test_a_model_restyling_that_keeps_the_quotations_is_a_copy(monkeypatch) -> None:
     from newstrace import transform
     from newstrace.candidates import verify_pair

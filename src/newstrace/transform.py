@@ -474,6 +474,12 @@ def reads_as_model_rewrite(source, copy) -> bool:  # type: ignore[no-untyped-def
     return _reads_as_rewrite(_llm_wording(source), _llm_wording(copy))
 
 
+def reads_human(doc) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the wording model reads an English text as written by a person (a wording
+    score under ``REWRITE_SOURCE_WORDING``); False for a text it cannot read."""
+    return doc.language in (None, "", "en") and _llm_wording(doc) < REWRITE_SOURCE_WORDING
+
+
 def _reads_as_rewrite(wording_source: float, wording_copy: float) -> bool:
     """The copy reads as model-written and its source does not."""
     return wording_copy >= SOURCE_BLIND_WORDING and wording_source < REWRITE_SOURCE_WORDING
