@@ -736,3 +736,32 @@ def test_a_short_text_all_found_in_a_long_one_is_its_excerpt_only_from_its_openi
         assert evidence["by"] == "coverage"
         # its lead taken: an excerpt of the long text; from inside it: put into the long text
         assert (source.id, target.id) == (("long", "short") if at_opening else ("short", "long"))
+
+
+@pytest.mark.parametrize("copy_reading, together", [(0.85, True), (0.3, False)])
+def test_a_model_rewrite_joins_its_parents_story_whatever_text_it_adds(
+        tmp_path: Path, monkeypatch, copy_reading: float, together: bool) -> None:
+    from newstrace import style
+    from newstrace.align import Passage
+    from newstrace.candidates import Link, insert_links
+    from newstrace.lineage import update_lineage
+    from newstrace.stories import update_stories
+
+    texts = {"article": ARTICLE, "sensational": SENSATIONAL}
+    reading = {ARTICLE: 0.1, SENSATIONAL: copy_reading}  # wording model scores
+    monkeypatch.setattr(style, "llm_wording_score", lambda text: reading[text])
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
+    with newstrace.open_store(tmp_path / "s.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        # one sentence of the copy aligned: far under a share that decides a story by itself
+        with store.transaction():
+            insert_links(store, [Link("article", "sensational", 0.3, "semantic",
+                                      [Passage((0, 60), (0, 60), 0.7, "rewrite", "semantic")],
+                                      evidence={"direction": {"by": "llm_style"}}, described=False)])
+        update_lineage(store, Options(progress=False))
+        assert parents_of(store) == {("article", "sensational")}
+        update_stories(store, list(texts))  # no vectors stored: nothing else brings them together
+        stories = dict(store.con.execute("SELECT doc_id, story_id FROM story_members").fetchall())
+    assert (stories["article"] == stories["sensational"]) is together
