@@ -551,7 +551,7 @@ WORDING_VOTE_GAP = 1.0
 #: with this confidence (one-sided z, 99%; the lower Wilson bound is its accuracy): a
 #: corpus must show it. Why a corpus must: the model reads language-model rewriting, and
 #: where texts were rewritten by other means it can point the wrong way: on PAN13's
-#: discovery links with reuse (readings 1.5 apart) it was right 705 times of 4,223, its
+#: discovery source-suspicious links (readings 1.5 apart) it was right 705 times of 4,223, its
 #: sources reading more model-written than their copies. Voting there even at 0.6 took PAN13 direction
 #: from 0.961 to 0.923. On the stored analyses, at a gap of 1.0: SheepDog 165 of 175
 #: anchors agree (lower bound 0.89); PAN13 2 of 4, BASIL 8 of 12 (no vote).
