@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -673,22 +674,32 @@ SENSATIONAL = (
     "Officials insist the new landing will be ready by next spring.")
 
 
+@contextmanager
+def _store_read_as(tmp_path: Path, monkeypatch, texts: dict[str, str],  # type: ignore[no-untyped-def]
+                   scores: dict[str, float]) -> Iterator:
+    """A store of ``texts`` (id -> text) whose wording model scores are ``scores`` (text ->
+    score; the test may change them)."""
+    from newstrace import style
+
+    monkeypatch.setattr(style, "llm_wording_score", lambda text: scores[text])
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
+    with newstrace.open_store(tmp_path / "s.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        yield store
+
+
 @pytest.mark.parametrize("sibling_reading, linked", [(0.8, True), (0.3, False)])
 def test_a_rewrite_linked_only_to_its_sibling_is_aligned_with_the_article(
         tmp_path: Path, monkeypatch, sibling_reading: float, linked: bool) -> None:
-    from newstrace import style
     from newstrace.align import Passage
     from newstrace.candidates import Link, insert_links
     from newstrace.lineage import update_lineage
 
     texts = {"article": ARTICLE, "sibling": SIBLING, "sensational": SENSATIONAL}
     reading = {ARTICLE: 0.1, SIBLING: sibling_reading, SENSATIONAL: 0.85}  # wording model scores
-    monkeypatch.setattr(style, "llm_wording_score", lambda text: reading[text])
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
-    with newstrace.open_store(tmp_path / "f.duckdb") as store:
-        newstrace.ingest([corpus], store)
+    with _store_read_as(tmp_path, monkeypatch, texts, reading) as store:
         # as analysis leaves a heavy restyling: aligned with its sibling, not with the article
         whole = {k: (0, len(store.document(k).text)) for k in texts}
         with store.transaction():
@@ -741,7 +752,6 @@ def test_a_short_text_all_found_in_a_long_one_is_its_excerpt_only_from_its_openi
 @pytest.mark.parametrize("copy_reading, together", [(0.85, True), (0.3, False)])
 def test_a_model_rewrite_joins_its_parents_story_whatever_text_it_adds(
         tmp_path: Path, monkeypatch, copy_reading: float, together: bool) -> None:
-    from newstrace import style
     from newstrace.align import Passage
     from newstrace.candidates import Link, insert_links
     from newstrace.lineage import update_lineage
@@ -749,12 +759,7 @@ def test_a_model_rewrite_joins_its_parents_story_whatever_text_it_adds(
 
     texts = {"article": ARTICLE, "sensational": SENSATIONAL}
     reading = {ARTICLE: 0.1, SENSATIONAL: copy_reading}  # wording model scores
-    monkeypatch.setattr(style, "llm_wording_score", lambda text: reading[text])
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
-    with newstrace.open_store(tmp_path / "s.duckdb") as store:
-        newstrace.ingest([corpus], store)
+    with _store_read_as(tmp_path, monkeypatch, texts, reading) as store:
         # one sentence of the copy aligned: far under a share that decides a story by itself
         with store.transaction():
             insert_links(store, [Link("article", "sensational", 0.3, "semantic",
