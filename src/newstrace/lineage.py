@@ -391,18 +391,19 @@ def origins(members: Iterable[str], parent_edges: Iterable[tuple[str, str]]) -> 
 
 
 # ----------------------------------------------------------------------------- families
-#: Each of the two rewrites in a family triple reads at least this model-written (wording
-#: log-odds; 0 is even odds): the gap of ``_rewrites_of`` alone also holds between two
-#: human articles of which one quotes the other and reads a little more formal (on the
+#: A text reads model-written from this wording log-odds (0 is even odds). Each of the two
+#: rewrites in a family triple must: the gap of ``_rewrites_of`` alone also holds between
+#: two human articles of which one quotes the other and reads a little more formal (on the
 #: stored SheepDog analysis it let 8 triples through across articles, 4 of them aligned).
-FAMILY_MODEL_WRITTEN = 0.0
+#: ``wording_votes`` and ``stories.update_stories`` ask the same of the later text.
+MODEL_WRITTEN_READING = 0.0
 
 
 def family_triples(parent_edges: Iterable[tuple[str, str]], readings: dict[str, float],
                    linked: set[frozenset[str]]) -> list[tuple[str, str, str]]:
     """(article, rewrite, rewrite's copy) for each chain of parent edges a -> b -> c where
     a and c are not ``linked`` and b and c both read as language-model rewrites of a
-    (``_rewrites_of``, each at least ``FAMILY_MODEL_WRITTEN``): what b and c share beyond a
+    (``_rewrites_of``, each at least ``MODEL_WRITTEN_READING``): what b and c share beyond a
     is what a model writes each time, so c may be a rewrite of a itself, which lineage
     then aligns more loosely (``align.align_family_rewrite``). One b per (a, c)."""
     parents_of: dict[str, list[str]] = {}
@@ -414,7 +415,7 @@ def family_triples(parent_edges: Iterable[tuple[str, str]], readings: dict[str, 
             for a in parents_of.get(b, ()):
                 pair = frozenset((a, c))
                 if a == c or pair in seen or not _rewrites_of(a, (b, c), readings) \
-                        or min(readings[b], readings[c]) < FAMILY_MODEL_WRITTEN:
+                        or min(readings[b], readings[c]) < MODEL_WRITTEN_READING:
                     continue
                 seen.add(pair)
                 triples.append((a, b, c))
@@ -584,13 +585,13 @@ def wording_votes(links: Iterable[tuple[str, str]], readings: dict[str, float]
                   ) -> list[tuple[str, str, str]]:
     """A vote (upstream, downstream, "wording") for each linked pair whose wording
     readings differ by ``WORDING_VOTE_GAP`` and one of which reads model-written (at
-    least ``FAMILY_MODEL_WRITTEN``): the less model-written text first. Between two texts
+    least ``MODEL_WRITTEN_READING``): the less model-written text first. Between two texts
     that both read human the model tells nothing of rewriting, and a corpus can hold both
     kinds of copies (replayed on the stored SheepDog analysis this floor costs 4 of 1,289)."""
     votes = set()
     for a, b in links:
         if a in readings and b in readings and abs(readings[a] - readings[b]) >= WORDING_VOTE_GAP \
-                and max(readings[a], readings[b]) >= FAMILY_MODEL_WRITTEN:
+                and max(readings[a], readings[b]) >= MODEL_WRITTEN_READING:
             votes.add((a, b, "wording") if readings[a] < readings[b] else (b, a, "wording"))
     return sorted(votes)
 
@@ -732,7 +733,7 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
         members = sorted({d for s, t, _ in group_votes for d in (s, t)})
         rank = {d: i for i, d in enumerate(_best_order(members, group_votes, readings))}
         reversals.update((s, t) for (s, t, by) in links
-                         if s in rank and t in rank and rank[s] > rank[t] and by != "human_origin"
+                         if s in rank and t in rank and rank[s] > rank[t]
                          and (by in revisable or (t in origins and by != "published"
                                                   and frozenset((s, t)) not in weak_pairs)))
     return reversals

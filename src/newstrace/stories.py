@@ -44,14 +44,12 @@ STORY_ENTITY_MEMBER_SHARE = 1 / 3
 #: in 78, 83 and 87 (an LLM's sensational restyling adds much text of its own).
 STORY_PARENT_COVERAGE = 0.3
 #: ... or, whatever that share, when the copy reads as a language model's rewrite of the
-#: parent: its wording log-odds at least this (even odds) and this far above the
-#: parent's (``lineage.HUMAN_ORIGIN_GAP``): a sensational restyling adds much text of
-#: the model's own, not of another story. Replayed on the stored analysis of
+#: parent, as lineage reads one (wording log-odds at least ``lineage.MODEL_WRITTEN_READING``
+#: and ``lineage.HUMAN_ORIGIN_GAP`` above the parent's): a sensational restyling adds much
+#: text of the model's own, not of another story. Replayed on the stored analysis of
 #: benchmarks/lineage.py (bae5781), stories made again: SheepDog five versions in one
 #: story 321 -> 335 of 360 (15 restylings join their article's story, 4 that of another
 #: article's version); BASIL ARI 0.9296 -> 0.9296 (its articles read human).
-STORY_REWRITE_READING = 0.0
-STORY_REWRITE_GAP = 1.5
 #: Stories more than this many days from a dated document are not candidates for it.
 STORY_WINDOW_DAYS = 3
 
@@ -317,6 +315,7 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
     many stories exist afterwards. Other documents keep their stories."""
     import pyarrow as pa
 
+    from .lineage import HUMAN_ORIGIN_GAP, MODEL_WRITTEN_READING
     from .normalize import parse_date
 
     doc_ids = list(doc_ids)
@@ -336,7 +335,7 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
     # A parent decides the story only when a good share of the copy is the parent's text:
     # an article that reuses one background paragraph of another event is not about it;
     # or when the copy reads as a language model's rewrite of the parent, whose added
-    # text is the model's own (``STORY_REWRITE_GAP``).
+    # text is the model's own (see ``STORY_PARENT_COVERAGE``).
     parents = dict(store.con.execute(
         """SELECT l.target, arg_max(l.source, l.score) FROM links l
            JOIN (SELECT source, target, sum(target_end - target_start) AS chars FROM passages
@@ -350,7 +349,7 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
            WHERE l.parent AND list_contains(?, l.target) AND (p.chars >= ? * d.n_chars
                  OR (wt.log_odds >= ? AND wt.log_odds - ws.log_odds >= ?))
            GROUP BY l.target""",
-        [doc_ids, STORY_PARENT_COVERAGE, STORY_REWRITE_READING, STORY_REWRITE_GAP]).fetchall())
+        [doc_ids, STORY_PARENT_COVERAGE, MODEL_WRITTEN_READING, HUMAN_ORIGIN_GAP]).fetchall())
     quoting: dict[str, list[str]] = {}
     for a, b in store.con.execute("SELECT a, b FROM shared_quotes WHERE list_contains(?, a) OR "
                                   "list_contains(?, b) ORDER BY a, b", [doc_ids, doc_ids]).fetchall():
