@@ -68,6 +68,24 @@ def test_language_model_rewrites_share_changes_without_copying_each_other() -> N
     assert closest_parents(alike, human) == {("S", "R1"), ("R1", "R2")}
 
 
+def test_an_unlinked_rewrite_is_no_parent_of_its_sibling_rewrite() -> None:
+    # R1 and R2 restyle S; R1 could not be aligned with S, so the links do not relate
+    # them, and R2 reads more like R1 (0.7) than like S (0.6).
+    spans = ((0, 500),)
+    edges = [Edge("S", "R2", 0.6, spans), Edge("R1", "R2", 0.7, spans)]
+    assert closest_parents(edges) == {("R1", "R2")}
+    readings = {"S": -2.0, "R1": 1.5, "R2": 2.0}
+    assert closest_parents(edges, readings) == {("S", "R2")}
+    # Copies of a human text keep the closer one as the parent ...
+    assert closest_parents(edges, {"S": -2.0, "R1": -1.5, "R2": -1.8}) == {("R1", "R2")}
+    # ... and so does a rewrite's near-verbatim copy.
+    close = [Edge("S", "R2", 0.6, spans), Edge("R1", "R2", 0.97, spans)]
+    assert closest_parents(close, readings) == {("R1", "R2")}
+    # Sources of different parts of a copy are both its parents (a compilation).
+    parts = [Edge("S", "R2", 0.6, ((0, 200),)), Edge("R1", "R2", 0.7, ((300, 500),))]
+    assert closest_parents(parts, readings) == {("S", "R2"), ("R1", "R2")}
+
+
 def test_family_triples_are_chains_of_model_rewrites_of_a_human_article() -> None:
     from newstrace.lineage import family_triples
 
