@@ -55,16 +55,6 @@ NUM_PERM = 32
 BAND_ROWS = 2
 #: A band key in more documents than this is boilerplate, not evidence of copying.
 MAX_KEY_DOCUMENTS = 50
-#: Shared band keys a document pair needs to be a lexical candidate. On PAN13 train in
-#: discovery mode, 6,100 of the 40k candidates with the best ranks shared two keys, and 17
-#: of them held reuse; three keys lose none of the pairs with reuse and make room for more
-#: candidates per document.
-MIN_BAND_HITS = 3
-#: Lexical candidates verified per document, best first (ranked by shared keys weighted by
-#: their rarity). On PAN13 train in discovery mode (3 keys or more) 10 keeps 0.965 of the
-#: pairs with reuse among 39k candidates, 12 keeps 0.971 among 47k, 15 keeps 0.976 among
-#: 58k, 20 keeps 0.979 among 75k (benchmarks/discovery.py).
-MAX_CANDIDATES_PER_DOCUMENT = 15
 #: Document-vector cosine for a semantic candidate, and how many neighbours to check.
 #: Same-story articles in different languages score 0.75-0.9 with USE v3 (demo corpus).
 SEMANTIC_DOCUMENT_COSINE = 0.7
@@ -722,8 +712,12 @@ def _index_documents(store, docs: Sequence[Document], options: Options) -> None:
             store.restamp(VECTORS_STAMP)
 
 
-def lexical_candidates(store, doc_ids: Sequence[str]) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
-    """Pairs (a, b), a < b, with at least one of them in ``doc_ids``, and their band hits."""
+def lexical_candidates(store, doc_ids: Sequence[str], options: Options | None = None  # type: ignore[no-untyped-def]
+                       ) -> dict[tuple[str, str], int]:
+    """Pairs (a, b), a < b, with at least one of them in ``doc_ids``, and their band hits:
+    those sharing ``options.min_band_hits`` band keys, each document's
+    ``options.candidates_per_document`` best."""
+    options = options or Options()
     rows = store.con.execute(
         """
         WITH common AS (
@@ -742,7 +736,7 @@ def lexical_candidates(store, doc_ids: Sequence[str]) -> dict[tuple[str, str], i
         )
         SELECT least(a, b), greatest(a, b), max(n) FROM ranked WHERE r <= ? GROUP BY ALL
         """,
-        [MAX_KEY_DOCUMENTS, list(doc_ids), MIN_BAND_HITS, MAX_CANDIDATES_PER_DOCUMENT],
+        [MAX_KEY_DOCUMENTS, list(doc_ids), options.min_band_hits, options.candidates_per_document],
     ).fetchall()
     return {(a, b): int(n) for a, b, n in rows}
 
@@ -850,7 +844,7 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             _index_documents(store, batch, options)
             bar.advance(len(batch))
     pending_set = set(pending)
-    lexical = lexical_candidates(store, pending)
+    lexical = lexical_candidates(store, pending, options)
     semantic: set[tuple[str, str]] = set()
     rewrite: set[tuple[str, str]] = set()
     if options.semantic:
@@ -1079,7 +1073,7 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
                AND b.key NOT IN (SELECT key FROM bands WHERE list_contains(?, key)
                                  GROUP BY key HAVING count(DISTINCT doc_id) > ?)
                GROUP BY b.doc_id HAVING count(*) >= ? ORDER BY n DESC LIMIT ?""",
-            [keys, doc.id, keys, MAX_KEY_DOCUMENTS, MIN_BAND_HITS, MAX_CANDIDATES_PER_DOCUMENT],
+            [keys, doc.id, keys, MAX_KEY_DOCUMENTS, options.min_band_hits, options.candidates_per_document],
         ).fetchall()
         hits = {r[0]: r[1] for r in rows}
     semantic: set[str] = set()

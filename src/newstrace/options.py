@@ -63,6 +63,16 @@ class Options:
     #: The MinHash and embedding constants are in candidates.py: they shape the stored
     #: index, so they cannot change from one run to the next.
     semantic: bool = True
+    #: Shared MinHash band keys a document pair needs to be a lexical candidate. On PAN13
+    #: train in discovery mode, 6,100 of the 40k candidates with the best ranks shared two
+    #: keys, and 17 of them held reuse; three keys make room for more candidates per
+    #: document (the thorough preset takes two, see ``PRESETS``).
+    min_band_hits: int = 3
+    #: Lexical candidates verified per document, best first (ranked by shared keys weighted
+    #: by their rarity). On PAN13 train in discovery mode (3 keys or more) 10 keeps 0.965 of
+    #: the pairs with reuse among 39k candidates, 12 keeps 0.971 among 47k, 15 keeps 0.976
+    #: among 58k, 20 keeps 0.979 among 75k (benchmarks/discovery.py).
+    candidates_per_document: int = 15
 
     # --- align --------------------------------------------------------------------
     #: A reused passage shorter than this many characters is dropped. Lowered from 150
@@ -88,7 +98,7 @@ class Options:
     def __post_init__(self) -> None:
         positive_ints = (
             "max_file_bytes", "max_record_chars", "batch_size", "language_sample_chars",
-            "min_passage_chars",
+            "min_passage_chars", "min_band_hits", "candidates_per_document",
         )
         for name in positive_ints:
             value = getattr(self, name)
@@ -145,6 +155,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "default": {},
         "fast": {"batch_size": 2000, "detect_language": False, "semantic": False},
-        "thorough": {"min_passage_chars": 80, "min_link_score": 0.1},
+        "thorough": {"min_passage_chars": 80, "min_link_score": 0.1, "min_band_hits": 2,
+                     "candidates_per_document": 30},
     }
 )
