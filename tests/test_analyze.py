@@ -527,3 +527,25 @@ def test_semantic_neighbours_add_the_nearest_under_the_story_cosine() -> None:
     assert [d for d, _ in found] == ["self", "close"]
     found = semantic_neighbours(ids, matrix, matrix[:1], k=10, threshold=0.7, nearest=5, nearest_threshold=0.5)[0]
     assert [d for d, _ in found] == ["self", "close", "a", "b"]  # "c" is near but under 0.5
+
+
+def test_candidate_options_bound_the_pairs_verified(tmp_path: Path) -> None:
+    from newstrace.candidates import lexical_candidates
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = made_up_text(11, 12)
+    for i in range(5):
+        (corpus / f"copy{i}.txt").write_text(text)
+    options = Options(progress=False, semantic=False)
+    with newstrace.open_store(tmp_path / "c.duckdb") as store:
+        newstrace.ingest([corpus], store, options)
+        newstrace.analyze(store, options)
+        ids = [f"copy{i}.txt" for i in range(5)]
+        assert len(lexical_candidates(store, ids, options)) == 10
+        # each document's best candidate only: every pair still has one side's best
+        assert len(lexical_candidates(store, ids, options.replace(candidates_per_document=1))) == 4
+        # the copies share fewer band keys than this
+        assert lexical_candidates(store, ids, options.replace(min_band_hits=10_000)) == {}
+    with pytest.raises(newstrace.OptionsError):
+        Options(candidates_per_document=0)
