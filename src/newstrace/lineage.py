@@ -331,10 +331,11 @@ def closest_parents(edges: Iterable[Edge], readings: dict[str, float] | None = N
     When a copy's candidate sources are related (one derives from the other), the
     descendant is the parent if the copy is clearly closer to it (it shares the
     descendant's changes: the stemmatology principle of shared innovations); otherwise
-    the ancestor is. The same holds for two sources the links do not relate when both the
-    copy and one of them read as language-model rewrites of the other (a restyling not
-    aligned with its article): the rewrite is the parent only as ``_closer_rewrite``. Unrelated sources that explain different parts of the copy are all
-    parents (a compilation); if they explain the same part, the closer one is.
+    the ancestor is. Of two sources the links do not relate, when both the copy and one
+    of them read as language-model rewrites of the other (a restyling not aligned with
+    its article), the rewrite is the parent only as ``_closer_rewrite`` says. Otherwise
+    unrelated sources that explain different parts of the copy are all parents (a
+    compilation); if they explain the same part, the closer one is.
     ``same_text`` maps documents to their text's hash: a candidate source with the same
     text as a parent is a parent too, since which of two identical texts (one article
     published twice) a copy was made from is not in the texts.
@@ -359,8 +360,8 @@ def closest_parents(edges: Iterable[Edge], readings: dict[str, float] | None = N
                             or (innovations_count and b.explained - a.explained >= EXPLAINED_MARGIN)):
                         # the copy keeps specifics only one of them has
                         alive.pop((b if a.explained > b.explained else a).source, None)
-                    elif (b.strength > a.strength + PARENT_MARGIN and b.score >= (
-                            INHERITANCE_SCORE if innovations_count else REWRITES_INHERITANCE_SCORE)):
+                    elif _clearly_closer(a, b, INHERITANCE_SCORE if innovations_count
+                                         else REWRITES_INHERITANCE_SCORE):
                         alive.pop(a.source, None)
                     else:
                         alive.pop(b.source, None)
@@ -391,9 +392,14 @@ def _closer_rewrite(original: Edge, rewrite: Edge) -> bool:
     versions in one story 335 -> 335; BASIL's parents and ARI and PAN13 discovery's
     direction (2,972 of 3,094) unchanged. benchmarks/lineage.py run in full (c101305):
     1,291 (0.8965), 335, BASIL ARI 0.9296 with 34 links between outlets."""
-    return (rewrite.explained - original.explained >= EXPLAINED_MARGIN
-            or (rewrite.strength > original.strength + PARENT_MARGIN
-                and rewrite.score >= REWRITES_INHERITANCE_SCORE))
+    return rewrite.explained - original.explained >= EXPLAINED_MARGIN \
+        or _clearly_closer(original, rewrite, REWRITES_INHERITANCE_SCORE)
+
+
+def _clearly_closer(ancestor: Edge, descendant: Edge, inheritance: float) -> bool:
+    """Whether a copy is closer to ``descendant`` than to ``ancestor`` by ``PARENT_MARGIN``
+    and a close copy of it (link score at least ``inheritance``)."""
+    return descendant.strength > ancestor.strength + PARENT_MARGIN and descendant.score >= inheritance
 
 
 def _rewrites_of(original: str, copies: Sequence[str], readings: dict[str, float]) -> bool:
