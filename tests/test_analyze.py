@@ -368,6 +368,41 @@ def test_a_shared_sentence_links_only_texts_that_share_nothing_else() -> None:
     assert verify_pair(independent, original, options, describe=False) is None
 
 
+def test_a_second_look_links_a_reworded_sentence_only_in_otherwise_unalike_texts() -> None:
+    """``lone_sentence_similarity``: a sentence reworded past the alignment's bar for a lone
+    sentence links texts about different things, not two reports of one story."""
+    from newstrace.align import align_texts
+    from newstrace.candidates import outside_similarity, verify_pair
+
+    sentence = ("The ferry operator confirmed on Thursday that the night crossing to Skarholm "
+                "will stop in January, after fuel costs doubled and passenger numbers fell by a third.")
+    reworded = ("The ship company confirmed Thursday that the evening crossing to Skarholm stops "
+                "come January after fuel bills doubled and riders fell.")
+
+    def with_text(name: str, added: str) -> str:
+        if name.endswith(".html"):
+            return _document(name, (DEMO / name).read_text(), "html").text + "\n\n" + added
+        return (DEMO / name).read_text().split("\n\n", 1)[1] + "\n\n" + added
+
+    thorough = Options.preset("thorough", progress=False)
+    assert thorough.lone_sentence_similarity is not None
+    without = thorough.replace(lone_sentence_similarity=None)
+    museum = _document("museum", with_text("museum.txt", sentence))
+    strike = _document("strike", with_text("rail-strike.txt", reworded))
+    assert verify_pair(museum, strike, without, describe=False) is None
+    link = verify_pair(museum, strike, thorough, describe=False)
+    assert link is not None and len(link.passages) == 1
+    assert strike.text[slice(*link.passages[0].target if link.target == "strike" else
+                             link.passages[0].source)].startswith("The ship company")
+    independent = _document("independent", with_text("veloria-independent.txt", sentence))
+    original = _document("original", with_text("veloria.html", reworded))
+    # the looser alignment finds the sentence, but the two reports are alike around it
+    loose = align_texts(independent.text, original.text, min_chars=50,
+                        single_seed_cosine=thorough.lone_sentence_similarity)
+    assert loose and outside_similarity(independent.text, original.text, loose) > 0.25
+    assert verify_pair(independent, original, thorough, describe=False) is None
+
+
 def test_recent_sentence_vectors_are_reused_and_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 

@@ -348,17 +348,18 @@ def _fragment_similarity(v: _Vectors, s0: int, s1: int, t0: int, t1: int) -> flo
                    np.asarray(v.target[t0:t1 + 1].sum(axis=0)).ravel())
 
 
-def _extend(points: np.ndarray, v: _Vectors, max_gap: int) -> list[_Fragment]:
+def _extend(points: np.ndarray, v: _Vectors, max_gap: int,
+            single_seed_cosine: float = SINGLE_SEED_COSINE) -> list[_Fragment]:
     fragments: list[_Fragment] = []
     for cluster in _clusters(points, max_gap):
         s0, s1 = int(cluster[:, 0].min()), int(cluster[:, 0].max())
         t0, t1 = int(cluster[:, 1].min()), int(cluster[:, 1].max())
         similarity = _fragment_similarity(v, s0, s1, t0, t1)
-        required = VALIDATION_COSINE if len(cluster) > 1 else SINGLE_SEED_COSINE
+        required = VALIDATION_COSINE if len(cluster) > 1 else single_seed_cosine
         if similarity >= required:
             fragments.append(_Fragment(s0, s1, t0, t1, similarity, len(cluster), cluster))
         elif max_gap > 1 and len(cluster) > 1:
-            fragments.extend(_extend(cluster, v, max_gap - 1))
+            fragments.extend(_extend(cluster, v, max_gap - 1, single_seed_cosine))
     return fragments
 
 
@@ -429,15 +430,17 @@ def _resolve_overlaps(fragments: list[_Fragment]) -> list[_Fragment]:
 
 def align_texts(source_text: str, target_text: str, *, min_chars: int = 150,
                 source_units: Units | None = None, target_units: Units | None = None,
-                summaries: bool = True) -> list[Passage]:
-    """Passages of ``target_text`` that reuse ``source_text``, in target order."""
+                summaries: bool = True,
+                single_seed_cosine: float = SINGLE_SEED_COSINE) -> list[Passage]:
+    """Passages of ``target_text`` that reuse ``source_text``, in target order;
+    ``single_seed_cosine`` is the similarity a passage of one seed sentence pair needs."""
     source = source_units or _recent_units(source_text)
     target = target_units or _recent_units(target_text)
     if not len(source) or not len(target):
         return []
     v = _vectors(source, target)
     points = seeds(v)
-    fragments = _resolve_overlaps(_extend(points, v, MAX_GAP)) if len(points) else []
+    fragments = _resolve_overlaps(_extend(points, v, MAX_GAP, single_seed_cosine)) if len(points) else []
     fragments = [_grow(f, v) for f in fragments]
     passages = [refine_boundaries(_passage(source, target, f, "copy"), source_text, target_text,
                                   source, target) for f in fragments]

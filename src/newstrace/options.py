@@ -87,6 +87,13 @@ class Options:
     min_passage_chars: int = 100
     #: Minimum verified similarity to keep a document pair as a link.
     min_link_score: float = 0.2
+    #: With a value, a pair in which the alignment finds no reuse gets a second look: one
+    #: sentence pair this alike (tf-isf cosine; the alignment asks 0.5 of a lone sentence,
+    #: ``align.SINGLE_SEED_COSINE``) links two texts that are otherwise unalike
+    #: (``candidates.lone_sentence_passages``): one or two heavily obfuscated sentences
+    #: pasted into a text on another subject. Off by default, as it aligns again most
+    #: pairs without reuse; the thorough preset takes 0.35 (see ``PRESETS``).
+    lone_sentence_similarity: float | None = None
 
     #: Worker processes for verifying candidate pairs; 0 = one per core.
     workers: int = 0
@@ -106,9 +113,11 @@ class Options:
                 raise OptionsError(f"{name} must be a positive integer, got {value!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise OptionsError(f"workers must be 0 (one per core) or more, got {self.workers!r}")
-        for name in ("min_link_score",):
+        for name in ("min_link_score", "lone_sentence_similarity"):
             value = getattr(self, name)
-            if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+            if value is None and name == "lone_sentence_similarity":
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be a number in [0, 1], got {value!r}")
         unknown = set(self.field_map) - set(FIELD_ALIASES)
         if unknown:
@@ -159,6 +168,6 @@ PRESETS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
         # 3,238; 3,122 with 3 keys and 15 per document), 17 of PAN's 1,000 pairs listed as
         # sharing nothing reported (16), 121,728 candidate pairs, analysis 1,322 s.
         "thorough": {"min_passage_chars": 80, "min_link_score": 0.1, "min_band_hits": 2,
-                     "candidates_per_document": 30},
+                     "candidates_per_document": 30, "lone_sentence_similarity": 0.35},
     }
 )
