@@ -91,8 +91,11 @@ class Options:
     #: sentence pair this alike (tf-isf cosine; the alignment asks 0.5 of a lone sentence,
     #: ``align.SINGLE_SEED_COSINE``) links two texts that are otherwise unalike
     #: (``candidates.lone_sentence_passages``): one or two heavily obfuscated sentences
-    #: pasted into a text on another subject. Off by default, as it aligns again most
-    #: pairs without reuse; the thorough preset takes 0.35 (see ``PRESETS``).
+    #: pasted into a text on another subject. Off by default: with 0.35 and the default's
+    #: other settings, benchmarks/lineage.py (c596499) kept BASIL as it was (ARI 0.9296, 34
+    #: links between outlets) but gave SheepDog 127 more links between different articles
+    #: (587 -> 714: fact-checks of one speech or claim), own source as parent 1,291 ->
+    #: 1,289 and five versions in one story 335 -> 333. The thorough preset takes 0.35.
     lone_sentence_similarity: float | None = None
 
     #: Worker processes for verifying candidate pairs; 0 = one per core.
