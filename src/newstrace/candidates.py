@@ -290,12 +290,8 @@ def _verify(a: Document, b: Document, options: Options, *, semantic: bool = Fals
             describe: bool = True) -> Link | SharedQuotes | None:
     from .lineage import orient
 
-    cache = cache or PairCache()
-    passages, method = align_pair(a, b, options, cache, semantic=semantic, rewrite=rewrite)
-    score = reuse_score(a, b, passages, options) if passages else None
-    if score is None and options.lone_sentence_similarity is not None:
-        passages, method = lone_sentence_passages(a, b, options, cache), "lexical"
-        score = reuse_score(a, b, passages, options) if passages else None
+    passages, method, score = decide_pair(a, b, options, cache or PairCache(),
+                                          semantic=semantic, rewrite=rewrite)
     if not isinstance(score, float):
         return score
     source, target, passages, direction = orient(a, b, passages)
@@ -303,6 +299,21 @@ def _verify(a: Document, b: Document, options: Options, *, semantic: bool = Fals
         return Link(source.id, target.id, score, method, passages,
                     evidence={"direction": direction}, described=False)
     return described_link(source, target, score, method, passages, direction)
+
+
+def decide_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
+                semantic: bool = False, rewrite: bool = False
+                ) -> tuple[list[Passage], str, float | SharedQuotes | None]:
+    """The passages, their method and the ``reuse_score`` of a pair, as analyze and trace
+    decide it: the alignments of ``align_pair``, then, when they show no reuse and
+    ``options.lone_sentence_similarity`` is set, the second look of
+    ``lone_sentence_passages``."""
+    passages, method = align_pair(a, b, options, cache, semantic=semantic, rewrite=rewrite)
+    score = reuse_score(a, b, passages, options) if passages else None
+    if score is None and options.lone_sentence_similarity is not None:
+        passages, method = lone_sentence_passages(a, b, options, cache), "lexical"
+        score = reuse_score(a, b, passages, options) if passages else None
+    return passages, method, score
 
 
 def reuse_score(a: Document, b: Document, passages: Sequence[Passage], options: Options
@@ -1122,9 +1133,8 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
         source = stored.get(candidate)
         if source is None:
             continue
-        passages, method = align_pair(source, doc, options, cache, semantic=candidate in semantic)
         # as in analyze: e.g. a stored report quoting what the article quotes is not its source
-        score = reuse_score(source, doc, passages, options) if passages else None
+        passages, method, score = decide_pair(source, doc, options, cache, semantic=candidate in semantic)
         if isinstance(score, float):
             results.append(TraceResult(source.id, score, method, passages, source.title))
     results.sort(key=lambda r: -r.score)

@@ -116,9 +116,9 @@ class Options:
                 raise OptionsError(f"{name} must be a positive integer, got {value!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise OptionsError(f"workers must be 0 (one per core) or more, got {self.workers!r}")
-        for name in ("min_link_score", "lone_sentence_similarity"):
+        for name, optional in (("min_link_score", False), ("lone_sentence_similarity", True)):
             value = getattr(self, name)
-            if value is None and name == "lone_sentence_similarity":
+            if value is None and optional:
                 continue
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
                 raise OptionsError(f"{name} must be a number in [0, 1], got {value!r}")
