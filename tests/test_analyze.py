@@ -403,6 +403,26 @@ def test_a_second_look_links_a_reworded_sentence_only_in_otherwise_unalike_texts
     assert verify_pair(independent, original, thorough, describe=False) is None
 
 
+def test_trace_takes_the_second_look_too(tmp_path: Path) -> None:
+    """trace decides a pair as analyze does, the lone-sentence second look included."""
+    from newstrace.candidates import trace_document
+
+    sentence = ("The ferry operator confirmed on Thursday that the night crossing to Skarholm "
+                "will stop in January, after fuel costs doubled and passenger numbers fell by a third.")
+    reworded = ("The ship company confirmed Thursday that the evening crossing to Skarholm stops "
+                "come January after fuel bills doubled and riders fell.")
+    (tmp_path / "museum.txt").write_text((DEMO / "museum.txt").read_text() + "\n\n" + sentence)
+    thorough = Options.preset("thorough", progress=False, semantic=False)
+    strike = _document("strike", (DEMO / "rail-strike.txt").read_text().split("\n\n", 1)[1]
+                       + "\n\n" + reworded)
+    with newstrace.open_store(tmp_path / "store.duckdb") as store:
+        newstrace.ingest([tmp_path / "museum.txt"], store, thorough)
+        newstrace.analyze(store, thorough)
+        assert [r.source for r in trace_document(store, strike, thorough)] == ["museum.txt"]
+        without = thorough.replace(lone_sentence_similarity=None)
+        assert trace_document(store, strike, without) == []
+
+
 def test_recent_sentence_vectors_are_reused_and_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
