@@ -788,3 +788,29 @@ def test_a_model_rewrite_joins_its_parents_story_whatever_text_it_adds(
         update_stories(store, list(texts))  # no vectors stored: nothing else brings them together
         stories = dict(store.con.execute("SELECT doc_id, story_id FROM story_members").fetchall())
     assert (stories["article"] == stories["sensational"]) is together
+
+
+def test_human_origins_count_only_where_the_corpus_shows_the_wording_model_agrees() -> None:
+    from newstrace.lineage import wording_evidence
+
+    # Dated pairs anchor the check. In an LLM-rewrite corpus the earlier text reads human;
+    # where people rewrote the texts (PAN13's obfuscations) the copy may read the more human.
+    def corpus(copies_read_model_written: bool) -> tuple[list, dict]:
+        votes, readings = [], {}
+        for i in range(40):
+            votes.append((f"s{i}", f"t{i}", "published"))
+            human, model = -2.0, 1.0
+            readings[f"s{i}"], readings[f"t{i}"] = (human, model) if copies_read_model_written else (model, human)
+        # an undated pair whose coverage put the article downstream of its rewrite
+        votes.append(("rewrite", "article", "coverage"))
+        readings.update(article=-3.0, rewrite=1.0)
+        return votes, readings
+
+    votes, readings = corpus(copies_read_model_written=True)
+    counted = [(s, t) for s, t, _ in votes]
+    accuracy, extra, origins = wording_evidence(votes, readings, counted)
+    assert accuracy is not None and "article" in origins
+    assert ("rewrite", "article") in consistent_reversals(votes, origins=origins, readings=readings)
+    votes, readings = corpus(copies_read_model_written=False)
+    assert wording_evidence(votes, readings, counted) == (None, [], set())
+    assert consistent_reversals(votes, readings=readings) == set()
