@@ -60,7 +60,7 @@ def held_out_models(data: Path) -> dict[str, tuple[object, object]]:
     import numpy as np
     import train_llm_style
     import train_llm_wording
-    from _training import ingested_text, mixset_texts
+    from _training import ingested_text, mixset_humanized, mixset_texts
     from sklearn.model_selection import GroupKFold
 
     from newstrace.style import StyleModel, style_vector
@@ -71,9 +71,13 @@ def held_out_models(data: Path) -> dict[str, tuple[object, object]]:
     y = np.array([label for _, label, _ in rows])
     groups = np.array([group for _, _, group in rows])
     vectors = np.array([style_vector(text) for text in texts])
+    # The wording model is also fitted on models' humanized texts, made from machine text:
+    # no version of a MixSet human text, so every fold keeps them all.
+    humanized = [text for text in (ingested_text(raw) for raw, _, _ in mixset_humanized(data)) if text]
     models: dict[str, tuple[object, object]] = {}
     for train, test in GroupKFold(HELD_OUT_FOLDS).split(texts, y, groups):
-        fitted = train_llm_wording.model().fit([texts[i] for i in train], y[train])
+        fitted = train_llm_wording.model().fit([texts[i] for i in train] + humanized,
+                                               np.concatenate([y[train], np.ones(len(humanized), int)]))
         wording = train_llm_wording.shipped(fitted, "held out")
         style = StyleModel.from_fitted(train_llm_style.model().fit(vectors[train], y[train]), "held out")
         models.update({str(group): (wording, style) for group in set(groups[test])})

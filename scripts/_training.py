@@ -72,6 +72,22 @@ def mixset_texts(data: Path) -> Iterator[tuple[str, int, str]]:
                 yield human, 0, group
 
 
+#: What GPT-4 and Llama 2 wrote when asked to make machine text read as a person's: the
+#: informal, emphatic register ("hella mad", "BOOM") a model takes when told to make a text
+#: emotional or sensational. Their inputs are other models' texts, not MixSet's human texts.
+MIXSET_HUMANIZED = ("gpt4_humanize", "2llama_humanize")
+
+
+def mixset_humanized(data: Path) -> Iterator[tuple[str, int, str]]:
+    """(raw text, 1, group) for each output of ``MIXSET_HUMANIZED``: model-written text,
+    grouped by the machine text it was made from."""
+    for name in MIXSET_HUMANIZED:
+        for item in json.loads((data / "mixset" / "separated_files" / f"{name}.json").read_text()):
+            output = next((v for k, v in item.items() if k.endswith("_output")), None)
+            if output:
+                yield output, 1, f"humanized/{item.get('category')}/{item.get('id')}"
+
+
 def sheepdog_texts(data: Path) -> Iterator[tuple[str, int, int]]:
     """(raw text, 1 for an LLM restyling and 0 for the source article, article number)."""
     for number, line in enumerate((data / "sheepdog-politifact" / "train.jsonl").open()):

@@ -459,9 +459,10 @@ def source_blind_signals(doc) -> list[dict[str, object]]:  # type: ignore[no-unt
 
 
 #: Wording-model score (``style.llm_wording_score``) from which a text alone is flagged as
-#: model-written. BASIL's 300 human news articles: none reach it (highest 0.887; 1 of 300
-#: from 0.8). SheepDog: 62% of the 1,200 LLM restylings of the first 300 articles reach
-#: it (1.4% by style markers alone), and 2.7% of the PolitiFact articles themselves.
+#: model-written. BASIL's 300 human news articles: none reach it (highest 0.865; 4 of 300
+#: from 0.8). SheepDog: 71% of the 1,200 LLM restylings of the first 300 articles reach
+#: it (1.4% by style markers alone), and 2.8% of the 360 PolitiFact articles themselves
+#: (the model of 5abcb36, without MixSet's humanized texts: 0.887, 1; 62%; 2.2%).
 SOURCE_BLIND_WORDING = 0.9
 #: A copy that reaches ``SOURCE_BLIND_WORDING`` is labelled ``llm_rewrite`` of a source
 #: whose wording score stays under this (the source does not read as model-written).
