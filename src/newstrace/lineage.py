@@ -528,6 +528,15 @@ REVISABLE_DIRECTIONS = frozenset({"llm_wording", "llm_style", "cuts", "coverage"
 #: give PAN13 2,948, SheepDog unchanged): scraped copies of news carry them downstream;
 #: coverage, SheepDog 43/74 against PAN13 4,267/4,750 (0.74 would give PAN13 2,968 and
 #: SheepDog 1,244).
+# Tried and not kept (4bd32ac's SheepDog analysis, links' evidence recomputed and
+# replayed): weighing cuts, excerpts and coverage by how often each agreed, in the corpus
+# itself, with the links dates and style markers decided (each pair's evidence records what
+# every rule said of it; a rule trusted only as far as the lower confidence bound of its
+# agreement, from 30 such links). On SheepDog coverage agreed with 35 of 120, cuts with 55
+# of 97, excerpts with 26 of 27: own source as parent 1,299 -> 1,301 of 1,440; PAN13 and
+# BASIL have too few such links to measure. Weighing one-sided coverage (one text covered
+# 0.8, the other at most 0.5) at 0.9 instead: SheepDog 1,310 but PAN13 discovery direction
+# 2,978 -> 2,975 (at 0.9 with other coverage at 0.5: 1,314 and 2,758).
 DIRECTION_ACCURACY = {"published": 0.99, "human_origin": 0.95, "machine_translation_style": 0.95,
                       "llm_wording": 0.9, "llm_style": 0.67,
                       "cuts": 0.85, "compilation": 0.85, "artefacts": 0.75, "style": 0.75,
