@@ -53,6 +53,11 @@ def ingested_text(text: str) -> str | None:
         return None
 
 
+def _model_output(item: dict) -> str | None:  # type: ignore[type-arg]
+    """A MixSet item's model-written text (its ``<model>_<operation>_output`` field)."""
+    return next((v for k, v in item.items() if k.endswith("_output")), None)
+
+
 def mixset_texts(data: Path) -> Iterator[tuple[str, int, str]]:
     """(raw text, 1 for LLM output and 0 for human text, group) for MixSet's human texts
     (each once) and what GPT-4 and Llama 2 made of them; the group is the human text."""
@@ -62,7 +67,7 @@ def mixset_texts(data: Path) -> Iterator[tuple[str, int, str]]:
             continue
         for item in json.loads(path.read_text()):
             human = item.get("HWT_sentence")
-            output = next((v for k, v in item.items() if k.endswith("_output")), None)
+            output = _model_output(item)
             if not human or not output:
                 continue
             group = f"{item.get('category')}/{item.get('id')}"
@@ -83,7 +88,7 @@ def mixset_humanized(data: Path) -> Iterator[tuple[str, int, str]]:
     grouped by the machine text it was made from."""
     for name in MIXSET_HUMANIZED:
         for item in json.loads((data / "mixset" / "separated_files" / f"{name}.json").read_text()):
-            output = next((v for k, v in item.items() if k.endswith("_output")), None)
+            output = _model_output(item)
             if output:
                 yield output, 1, f"humanized/{item.get('category')}/{item.get('id')}"
 

@@ -855,8 +855,9 @@ def _make_consistent(store, readings: dict[str, float],  # type: ignore[no-untyp
             reversed_now.add(vote)
     apart = {frozenset(link) for link in isolated}
     counted = [(s, t) for s, t, _ in votes if frozenset((s, t)) not in apart]
-    # The wording model votes on every linked pair when this corpus shows it can be
-    # trusted: its agreement with dates and style markers, measured before any reversal.
+    # The wording model votes on every linked pair, and finds human origins, when this
+    # corpus shows it can be trusted: its agreement with dates and style markers, measured
+    # before any reversal.
     accuracy, extra, origins = wording_evidence(votes, readings, counted)
     wanted = consistent_reversals(votes, origins=origins, readings=readings,
                                   weak=isolated, extra=extra,
