@@ -15,6 +15,8 @@
    source-blind signals flag as ``llm_rewrite``.
    The pooled line per operation counts GPT-4's and Llama 2's outputs of human text together
    (the MGT files polish machine text, so they have no human source to be derived from).
+   Also: how often the human text's figures strictly contain the output's, and the other
+   way round (the accuracy ``lineage.DIRECTION_ACCURACY["figures"]`` weighs figure votes at).
 3. PAN13 obfuscation agreement (target >= 95%): scripts/train_pan_obfuscation.py
    --held-out, each fold's pairs detected with models fitted on the other four folds
    (benchmarks/pan.py prints the in-sample figure).
@@ -40,6 +42,7 @@ from pathlib import Path
 from newstrace.candidates import verify_pair
 from newstrace.ingest import RawRecord, build_document
 from newstrace.options import Options
+from newstrace.style import figures
 from newstrace.transform import source_blind_signals
 
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
@@ -243,6 +246,32 @@ def pan_obfuscation(data: Path) -> None:
             print(f"PAN13 obfuscation, held-out: {line.strip()}")
 
 
+def mixset_figures(data: Path, limit: int) -> None:
+    """Whether a language model's rewrite keeps a strict part of its human text's figures
+    (``lineage.figure_votes``): pairs where the human text's figures strictly contain the
+    output's, and the other way round, pooled over GPT-4's and Llama 2's rewrite and
+    polish outputs."""
+    options = Options(progress=False)
+    first = second = total = 0
+    for path in sorted((data / "mixset" / "separated_files").glob("*.json")):
+        if not path.stem.startswith(("gpt4_", "2llama_")) or \
+                not path.stem.endswith(("rewrite", "polish_sentence", "polish_token")):
+            continue
+        for i, item in enumerate(json.loads(path.read_text())[:limit]):
+            output = next((v for k, v in item.items() if k.endswith("_output")), None)
+            try:
+                human, rewrite = (figures(doc(f"{side}{i}", text, options).text)
+                                  for side, text in (("h", item["HWT_sentence"]), ("o", output)))
+            except Exception:  # an empty text
+                continue
+            total += 1
+            first += rewrite < human
+            second += human < rewrite
+    print(f"MixSet figures, rewrite and polish outputs of human text: the human text's figures "
+          f"strictly contain the output's in {first}, the other way round in {second} "
+          f"(accuracy {first / max(1, first + second):.3f}; {total} pairs)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -256,6 +285,7 @@ def main() -> int:
     basil(args.data)
     if (args.data / "sheepdog-politifact").is_dir():
         sheepdog(args.data, args.limit)
+    mixset_figures(args.data, args.limit)
     mixset(args.data, args.limit, held_out=not args.in_sample)
     wmt(args.data, args.limit)
     if (args.data / "pan13-train").is_dir():

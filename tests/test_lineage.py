@@ -814,3 +814,47 @@ def test_human_origins_count_only_where_the_corpus_shows_the_wording_model_agree
     votes, readings = corpus(copies_read_model_written=False)
     assert wording_evidence(votes, readings, counted) == (None, [], set())
     assert consistent_reversals(votes, readings=readings) == set()
+
+
+def test_a_rewrite_keeping_a_strict_part_of_its_sources_figures_comes_second() -> None:
+    from newstrace.lineage import figure_votes
+    from newstrace.style import figures
+
+    assert figures("In 2019 it cost $1,200, or 3.5 times the 1200 of 2010.") == {"2019", "1200", "35", "2010"}
+    figures_of = {"article": frozenset({"2019", "1200", "35"}), "summary": frozenset({"2019"}),
+                  "same": frozenset({"2019", "1200", "35"}), "other": frozenset({"2019", "7"})}
+    # (a, b, share of a aligned, share of b aligned)
+    pairs = [("summary", "article", 0.95, 0.3),  # the summary is all the article's text
+             ("article", "same", 1.0, 1.0),  # the same figures: no vote
+             ("article", "other", 0.9, 0.9),  # figures on both sides the other lacks
+             ("summary", "other", 0.5, 0.9)]  # a strict part, but not mostly aligned
+    assert figure_votes(pairs, figures_of) == [("article", "summary", "figures")]
+    # Weighed, the vote turns a summary that coverage put upstream of its article.
+    votes = [("summary", "article", "coverage"), ("article", "r", "cuts"), ("summary", "r", "coverage")]
+    extra = figure_votes(pairs[:1], figures_of)
+    assert consistent_reversals(votes) == set()
+    assert consistent_reversals(votes, extra=extra) == {("summary", "article")}
+
+
+def test_figure_votes_come_from_the_stored_links_mostly_aligned_on_one_side(tmp_path: Path) -> None:
+    from newstrace.align import Passage
+    from newstrace.candidates import Link, insert_links
+    from newstrace.lineage import _figure_votes
+
+    article = "The council spent 4,500 dollars in 2021 on 12 new benches. " * 3
+    texts = {"article": article, "summary": "The council spent 4,500 dollars on benches.",
+             "aside": "Benches cost 4,500 dollars, the council said, in a long text about parks. " * 4}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()))
+    with newstrace.open_store(tmp_path / "c.duckdb") as store:
+        newstrace.ingest([corpus], store)
+        length = {d.id: len(d.text) for d in store.documents()}
+        with store.transaction():
+            insert_links(store, [
+                Link("summary", "article", 0.5, "lexical",
+                     [Passage((0, length["summary"]), (0, 60), 0.7)], evidence={"direction": {"by": "coverage"}}),
+                # "aside" has fewer figures but only a sentence of it is aligned: no vote
+                Link("article", "aside", 0.2, "lexical",
+                     [Passage((0, 60), (0, 40), 0.5)], evidence={"direction": {"by": "coverage"}})])
+        assert _figure_votes(store) == [("article", "summary", "figures")]

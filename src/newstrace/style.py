@@ -258,6 +258,11 @@ def sentences_with_offsets(text: str) -> list[tuple[int, str]]:
 _SPECIFIC_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
 
 
+def figures(text: str) -> frozenset[str]:
+    """The figures of a text by their digits: ``1,200`` and ``1200`` are one figure."""
+    return frozenset(re.sub(r"[.,]", "", figure) for figure in _NUMBER.findall(text))
+
+
 @lru_cache(maxsize=256)
 def specifics_rate(text: str) -> float:
     """Figures, words no word list knows (names, misspellings), quotation marks and
