@@ -604,3 +604,27 @@ def test_candidate_options_bound_the_pairs_verified(tmp_path: Path) -> None:
         assert lexical_candidates(store, ids, options.replace(min_band_hits=10_000)) == {}
     with pytest.raises(newstrace.OptionsError):
         Options(candidates_per_document=0)
+
+
+def test_reports_of_one_story_sharing_only_loose_paraphrase_are_not_linked() -> None:
+    """Two outlets' reports of one event (the Veloria water story) tell some of the same
+    facts in other words; a loose passage between them is no sign that one took the other's
+    text, while the same passage between texts otherwise unalike, a closer one, or one
+    spanning most of both texts is."""
+    from newstrace.align import Passage
+    from newstrace.candidates import LOOSE_PASSAGE_SIMILARITY, reuse_score
+
+    options = Options(progress=False)
+    independent = _document("independent", (DEMO / "veloria-independent.txt").read_text())
+    original = _document("original", (DEMO / "veloria.html").read_text(), "html")
+    museum = _document("museum", (DEMO / "museum.txt").read_text().split("\n\n", 1)[1])
+
+    def passage(a, b, share: float, similarity: float) -> list[Passage]:  # type: ignore[no-untyped-def]
+        return [Passage((0, int(share * len(a.text))), (0, int(share * len(b.text))), similarity)]
+
+    loose = LOOSE_PASSAGE_SIMILARITY - 0.1
+    assert reuse_score(independent, original, passage(independent, original, 0.4, loose), options) is None
+    assert isinstance(reuse_score(independent, original,
+                                  passage(independent, original, 0.4, LOOSE_PASSAGE_SIMILARITY + 0.1), options), float)
+    assert isinstance(reuse_score(independent, original, passage(independent, original, 0.9, loose), options), float)
+    assert isinstance(reuse_score(independent, museum, passage(independent, museum, 0.4, loose), options), float)
