@@ -628,3 +628,10 @@ def test_reports_of_one_story_sharing_only_loose_paraphrase_are_not_linked() -> 
                                   passage(independent, original, 0.4, LOOSE_PASSAGE_SIMILARITY + 0.1), options), float)
     assert isinstance(reuse_score(independent, original, passage(independent, original, 0.9, loose), options), float)
     assert isinstance(reuse_score(independent, museum, passage(independent, museum, 0.4, loose), options), float)
+    # One report told whole, in short, inside the other: the rest of the other tells the
+    # same story, which a text summarized inside one about something else does not.
+    def summarized(whole, other) -> list[Passage]:  # type: ignore[no-untyped-def]
+        return [Passage((0, len(whole.text)), (0, int(0.3 * len(other.text))), loose, "summary")]
+
+    assert reuse_score(independent, original, summarized(independent, original), options) is None
+    assert isinstance(reuse_score(independent, museum, summarized(independent, museum), options), float)
