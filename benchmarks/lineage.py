@@ -30,8 +30,8 @@ restyling put upstream of its article (30), where the pair's evidence (cuts, cov
 originality) points the wrong way. At 2adb628 (1,315, figure votes added and 3 restylings
 that read as human left unlinked as retold stories): no link 60, a sibling as the parent
 24 (each time the sibling has every figure the restyling has), upstream of the article 19
-(in 15 the two have the same figures, or neither strictly contains the other's), another
-article 13, shared quotations 9.
+(of 18 looked at, in 14 neither text's figures strictly contain the other's, in 4 the
+restyling is under 0.8 aligned), another article 13, shared quotations 9.
 
 BASIL's links between outlets (34 at c101305, 35 at 4bd32ac, 23 at 2adb628): reading the
 seven of the 34 whose passages are most alike, two are HuffPost quoting The New York Times
