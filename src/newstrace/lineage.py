@@ -837,18 +837,18 @@ def wording_evidence(votes: Sequence[tuple[str, str, str]], readings: dict[str, 
 # invents them: of two linked texts, one mostly made of the other's passages (at least
 # ``EXCERPT_COVERAGE`` of it aligned) and whose figures are a strict part of the other's
 # comes second (``figure_votes``, weighed at ``DIRECTION_ACCURACY["figures"]``). Measured
-# by benchmarks/transform.py on MixSet (no lineage benchmark reads it), human texts against what GPT-4 and
-# Llama 2 made of them by rewriting and polishing (1,800 pairs): the human text's figures
-# strictly contain the output's in 367 pairs and the other way round in 25 (0.936); in the
-# other 1,408 neither contains the other strictly (no vote). Like the wording model's
-# votes, these count only where the corpus shows its copies are language-model rewrites
-# (``wording_vote_accuracy``): where people compiled texts, a short source set inside a
-# longer document is all aligned and has fewer figures than it. Replayed on the stored
-# analyses of 4bd32ac: SheepDog own source as parent 1,299 -> 1,318 of 1,440 (of the 479
-# votes on its article-restyling pairs, 477 put the article first), and 1,315 or 1,319
-# weighed at 0.85 or 0.97; PAN13 discovery direction (2,978 of 3,094) and BASIL
-# unchanged, as neither shows such agreement. Counted in every corpus, the votes would
-# take PAN13 direction down to 2,702.
+# by benchmarks/transform.py on MixSet (no lineage benchmark reads it), human texts
+# against what GPT-4 and Llama 2 made of them by rewriting and polishing (1,800 pairs):
+# the human text's figures strictly contain the output's in 367 pairs and the other way
+# round in 25 (0.936); in the other 1,408 neither contains the other strictly (no vote).
+# Like the wording model's votes, these count only where the corpus shows its copies are
+# language-model rewrites (``wording_vote_accuracy``): where people compiled texts, a
+# short source set inside a longer document is all aligned and has fewer figures than it.
+# Replayed on the stored analyses of 4bd32ac: SheepDog own source as parent 1,299 -> 1,318
+# of 1,440 (of the 479 votes on its article-restyling pairs, 477 put the article first),
+# and 1,315 or 1,319 weighed at 0.85 or 0.97; PAN13 discovery direction (2,978 of 3,094)
+# and BASIL unchanged, as neither shows such agreement. Counted in every corpus, the votes
+# would take PAN13 direction down to 2,702.
 
 
 def figure_votes(pairs: Iterable[tuple[str, str, float, float]],
