@@ -39,7 +39,7 @@ by name at length ("The New York Times reported ..."), real reuse between the ou
 one shares an unquoted sentence word for word (a wire or release both took); the rest pair
 two paraphrases of one statement or one quotation. Since 2adb628 two reports that both read
 as people's and share only loose paraphrase of part of one story are not linked
-(``candidates._story_retold_by_human_texts``): 12 of the 35. Of the 23 left, about 10 pair
+(``candidates._retold_loosely``): 12 of the 35. Of the 23 left, about 10 pair
 one or two sentences telling one fact at passage similarities of 0.52-0.57; a bar of 0.55
 instead of 0.5 would drop 3 more of them and 7 of PAN13 discovery's links with reuse, 0.6
 5 more and 18.

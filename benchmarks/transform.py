@@ -111,6 +111,7 @@ def mixset(data: Path, limit: int, held_out: bool) -> None:
     options = Options(progress=False, semantic=True, min_passage_chars=60)
     models = held_out_models(data) if held_out else {}
     pooled: dict[str, tuple[int, int]] = {}
+    figures_nested = [0, 0]  # the human text's figures strictly contain the output's; the other way
     for path in sorted((data / "mixset" / "separated_files").glob("*.json")):
         operation = next((op for op in ("polish_sentence", "polish_token", "rewrite") if op in path.stem), None)
         if operation is None:
@@ -128,6 +129,9 @@ def mixset(data: Path, limit: int, held_out: bool) -> None:
                 output = doc(f"o{i}", item[output_key], options)
             except Exception:  # an empty text: counts as not linked
                 continue
+            if human_sourced:
+                figures_nested[0] += figures(output.text) < figures(human.text)
+                figures_nested[1] += figures(human.text) < figures(output.text)
             with direction_models(models.get(f"{item.get('category')}/{item.get('id')}")):
                 link = verify_pair(human, output, options, semantic=True)
             if link is None:
@@ -151,6 +155,10 @@ def mixset(data: Path, limit: int, held_out: bool) -> None:
         print(f"MixSet {operation}, outputs of human text pooled over the models"
               f"{' (direction models held out)' if models else ''}: derived and "
               f"labelled paraphrase/llm_rewrite {right}/{total} = {right / total:.3f}")
+    first, second = figures_nested
+    print(f"MixSet figures, outputs of human text: the human text's figures strictly contain the "
+          f"output's in {first}, the other way round in {second} (accuracy "
+          f"{first / max(1, first + second):.3f}; {sum(total for _, total in pooled.values())} pairs)")
 
 
 def basil(data: Path) -> None:
@@ -246,32 +254,6 @@ def pan_obfuscation(data: Path) -> None:
             print(f"PAN13 obfuscation, held-out: {line.strip()}")
 
 
-def mixset_figures(data: Path, limit: int) -> None:
-    """Whether a language model's rewrite keeps a strict part of its human text's figures
-    (``lineage.figure_votes``): pairs where the human text's figures strictly contain the
-    output's, and the other way round, pooled over GPT-4's and Llama 2's rewrite and
-    polish outputs."""
-    options = Options(progress=False)
-    first = second = total = 0
-    for path in sorted((data / "mixset" / "separated_files").glob("*.json")):
-        if not path.stem.startswith(("gpt4_", "2llama_")) or \
-                not path.stem.endswith(("rewrite", "polish_sentence", "polish_token")):
-            continue
-        for i, item in enumerate(json.loads(path.read_text())[:limit]):
-            output = next((v for k, v in item.items() if k.endswith("_output")), None)
-            try:
-                human, rewrite = (figures(doc(f"{side}{i}", text, options).text)
-                                  for side, text in (("h", item["HWT_sentence"]), ("o", output)))
-            except Exception:  # an empty text
-                continue
-            total += 1
-            first += rewrite < human
-            second += human < rewrite
-    print(f"MixSet figures, rewrite and polish outputs of human text: the human text's figures "
-          f"strictly contain the output's in {first}, the other way round in {second} "
-          f"(accuracy {first / max(1, first + second):.3f}; {total} pairs)")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -285,7 +267,6 @@ def main() -> int:
     basil(args.data)
     if (args.data / "sheepdog-politifact").is_dir():
         sheepdog(args.data, args.limit)
-    mixset_figures(args.data, args.limit)
     mixset(args.data, args.limit, held_out=not args.in_sample)
     wmt(args.data, args.limit)
     if (args.data / "pan13-train").is_dir():

@@ -324,27 +324,34 @@ def reuse_score(a: Document, b: Document, passages: Sequence[Passage], options: 
     share."""
     if quotes_shared_not_copied(a, b, passages, options):
         return SharedQuotes(*sorted((a.id, b.id)))
-    if _meaning_shared_by_human_texts(a, b, passages) or _story_retold_by_human_texts(a, b, passages):
+    if _story_told_by_human_texts(a, b, passages):
         return None
     score = link_score(passages, len(a.text), len(b.text))
     return score if enough_reuse(passages, score, options, (a.text, b.text)) else None
 
 
-def _meaning_shared_by_human_texts(a: Document, b: Document, passages: Sequence[Passage]) -> bool:
-    """Whether two texts in one language share meaning but no wording (no lexical
-    passage) and both read as written by people: two reports telling the same facts in
-    the same order, which a person's paraphrase cannot be told from, so their story
-    relates them and no derivation link does. A translation shares no wording either, and
-    a language model's rewrite reads as one (``transform.reads_human``). On the stored
-    analyses of benchmarks/lineage.py (e8b2561), such links were 10 of BASIL's 45, 7 of
-    them the 41 between outlets (outlets reporting one event in their own words), and 3
-    of SheepDog's 3,830; without them, lineage made again: BASIL's links between outlets
-    41 -> 34, SheepDog's own source as parent 1,285 -> 1,284 of 1,440."""
-    if _languages_differ(a, b) or any(p.method == "lexical" for p in passages):
+def _story_told_by_human_texts(a: Document, b: Document, passages: Sequence[Passage]) -> bool:
+    """Whether two texts in one language that both read as written by people
+    (``transform.reads_human``) share only what two reports of one event share: meaning
+    and no wording (``_meaning_only``) or loose paraphrase (``_retold_loosely``). A
+    person's paraphrase cannot be told from such reports, so their story relates them and
+    no derivation link does; a translation, or a text read as a language model's rewrite,
+    still links."""
+    if _languages_differ(a, b) or not (_meaning_only(passages) or _retold_loosely(a, b, passages)):
         return False
     from .transform import reads_human
 
     return reads_human(a) and reads_human(b)
+
+
+def _meaning_only(passages: Sequence[Passage]) -> bool:
+    """No lexical passage: two reports telling the same facts in the same order. On the
+    stored analyses of benchmarks/lineage.py (e8b2561), such links between two texts read
+    as human were 10 of BASIL's 45, 7 of them the 41 between outlets (outlets reporting one
+    event in their own words), and 3 of SheepDog's 3,830; without them, lineage made again:
+    BASIL's links between outlets 41 -> 34, SheepDog's own source as parent 1,285 -> 1,284
+    of 1,440."""
+    return not any(p.method == "lexical" for p in passages)
 
 
 #: Two texts telling one story share words outside their aligned passages at least this
@@ -362,22 +369,20 @@ LOOSE_PASSAGE_SIMILARITY = 0.5
 RETOLD_COVERAGE = 0.5
 
 
-def _story_retold_by_human_texts(a: Document, b: Document, passages: Sequence[Passage]) -> bool:
-    """Whether two texts in one language that both read as written by people share only
-    loose paraphrase (``LOOSE_PASSAGE_SIMILARITY``), not of the whole of both
-    (``RETOLD_COVERAGE``), and are alike beyond it (``SAME_STORY_OUTSIDE_SIMILARITY``): two
-    outlets' reports of one event, telling its facts and quoting its speakers each in their
-    own words, which the story relates and no derivation link does
-    (``_meaning_shared_by_human_texts`` is the same for texts that share no wording at all).
-    Measured on the links of stored analyses before choosing. Passages covering under half
-    of each text (4bd32ac): of BASIL's 35 links between outlets, 8 are such pairs; of
-    SheepDog's 1,374 links between an article and its restyling, 3 (restylings the wording
-    model reads as human); of PAN13 discovery's 3,094 links with reuse, none (15 at an
-    outside similarity of 0.25, 14 at a passage similarity of 0.6). One text summarized
-    whole (a6d9dfb): of BASIL's 27 links between outlets left, 4; of SheepDog's, none; of
-    PAN13's, 3 (none at a similarity of 0.35). All three were looked at to choose, so
-    none is held out."""
-    if _languages_differ(a, b) or any(p.similarity >= LOOSE_PASSAGE_SIMILARITY for p in passages):
+def _retold_loosely(a: Document, b: Document, passages: Sequence[Passage]) -> bool:
+    """Whether the passages are only loose paraphrase (``LOOSE_PASSAGE_SIMILARITY``), not
+    of the whole of both texts (``RETOLD_COVERAGE``), and the texts are alike beyond them
+    (``SAME_STORY_OUTSIDE_SIMILARITY``): two outlets' reports of one event, telling its
+    facts and quoting its speakers each in their own words. Measured, for texts both read
+    as human (``_story_told_by_human_texts``), on the links of stored analyses before
+    choosing. Passages covering under half of each text (4bd32ac): of BASIL's 35 links
+    between outlets, 8 are such pairs; of SheepDog's 1,374 links between an article and its
+    restyling, 3 (restylings the wording model reads as human); of PAN13 discovery's 3,094
+    links with reuse, none (15 at an outside similarity of 0.25, 14 at a passage
+    similarity of 0.6). One text summarized whole (a6d9dfb): of BASIL's 27 links between
+    outlets left, 4; of SheepDog's, none; of PAN13's, 3 (none at a similarity of 0.35).
+    All three were looked at to choose, so none is held out."""
+    if any(p.similarity >= LOOSE_PASSAGE_SIMILARITY for p in passages):
         return False
     covered_a = coverage(passages, len(a.text), "source")
     covered_b = coverage(passages, len(b.text), "target")
@@ -389,9 +394,7 @@ def _story_retold_by_human_texts(a: Document, b: Document, passages: Sequence[Pa
         alike = _weights_cosine(_word_weights(whole.text, []), _word_weights(other.text, spans))
     else:
         alike = outside_similarity(a.text, b.text, passages)
-    from .transform import reads_human
-
-    return alike >= SAME_STORY_OUTSIDE_SIMILARITY and reads_human(a) and reads_human(b)
+    return alike >= SAME_STORY_OUTSIDE_SIMILARITY
 
 
 #: Similarity-weighted characters of one lexical passage that make a link whatever share
