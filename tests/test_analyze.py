@@ -323,6 +323,41 @@ def test_quotes_shared_only_when_both_sides_quote() -> None:
     assert not _shared_quotations(quoting, restyled, passage(quoting, restyled), options)
 
 
+def test_the_speakers_name_and_title_shared_outside_the_quotes_is_no_copying() -> None:
+    from newstrace.align import Passage
+    from newstrace.candidates import _shared_quotations
+
+    # Two reports of one written statement: both must name the speaker to attribute it, and
+    # the name and title are the only unquoted words they share.
+    opening = "Today's decision gives every family the same housing rights wherever they settle"
+    closing = "No family will ever need to apply twice for the same permit"
+    first = f'"{opening}," Housing Minister Elena Varga said. "{closing}."'
+    second = f'\u201c{opening},\u201d said Housing Minister Elena Varga. \u201c{closing}.\u201d'
+    options = Options(min_passage_chars=20)
+    assert _shared_quotations(first, second, [Passage((0, len(first)), (0, len(second)), 0.8)],
+                              options)
+    # Narrative words shared outside the quotes besides the name are still a copy's.
+    narrated = first.replace("said.", "said after the cabinet approved the housing permits.")
+    copied = second.replace("Varga.", "Varga after the cabinet approved the housing permits.")
+    assert not _shared_quotations(narrated, copied,
+                                  [Passage((0, len(narrated)), (0, len(copied)), 0.8)], options)
+
+
+def test_a_name_attributes_a_quote_only_in_a_sentence_that_says_who_spoke() -> None:
+    from newstrace.candidates import _names_speaker, quoted_spans
+
+    def attributes(text: str, word: str) -> bool:
+        quotes, at = quoted_spans(text), text.index(word)
+        return _names_speaker(text, at, quotes, sum(start < at for start, _ in quotes) - 1)
+
+    assert attributes('"We will rebuild," Mayor Elena Varga said.', "Elena")
+    assert attributes('Mayor Elena Varga told reporters: "We will rebuild."', "Elena")
+    # quotation marks around a title, no speech: the name is the text's own writing
+    assert not attributes('The award went to Elena Varga of the "Harbour Gazette".', "Elena")
+    # the quote ended its sentence: the next sentence is not its attribution
+    assert not attributes('"We will rebuild." Later Elena Varga said nothing.', "Elena")
+
+
 def test_a_copied_paragraph_links_long_documents() -> None:
     """One paragraph copied into a long document is a link even though it is a small share
     of both texts."""
