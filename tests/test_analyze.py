@@ -670,3 +670,25 @@ def test_reports_of_one_story_sharing_only_loose_paraphrase_are_not_linked() -> 
 
     assert reuse_score(independent, original, summarized(independent, original), options) is None
     assert isinstance(reuse_score(independent, museum, summarized(independent, museum), options), float)
+
+
+def test_a_reports_lead_retelling_another_report_of_its_story_is_not_a_link() -> None:
+    """A news lead tells its whole story in short: a summary passage that opens a report
+    and resembles all of another report of the event is no sign that it condensed it, while
+    the same summary inside the text, or opening a text about something else, is."""
+    from newstrace.align import Passage
+    from newstrace.candidates import LOOSE_PASSAGE_SIMILARITY, reuse_score
+
+    options = Options(progress=False)
+    independent = _document("independent", (DEMO / "veloria-independent.txt").read_text())
+    original = _document("original", (DEMO / "veloria.html").read_text(), "html")
+    museum = _document("museum", (DEMO / "museum.txt").read_text().split("\n\n", 1)[1])
+    close = LOOSE_PASSAGE_SIMILARITY + 0.1  # not loose paraphrase: only the lead rule can apply
+
+    def summary(whole, other, start: float) -> list[Passage]:  # type: ignore[no-untyped-def]
+        at = int(start * len(other.text))
+        return [Passage((0, len(whole.text)), (at, at + int(0.3 * len(other.text))), close, "summary")]
+
+    assert reuse_score(independent, original, summary(independent, original, 0.0), options) is None
+    assert isinstance(reuse_score(independent, original, summary(independent, original, 0.4), options), float)
+    assert isinstance(reuse_score(independent, museum, summary(independent, museum, 0.0), options), float)
