@@ -44,7 +44,7 @@ one or two sentences telling one fact at passage similarities of 0.52-0.57; a ba
 instead of 0.5 would drop 3 more of them and 7 of PAN13 discovery's links with reuse, 0.6
 5 more and 18. Their word bigrams shared within the passage (0.17-0.38 of the shorter
 side) do not set them apart either: 200 of PAN13's 445 listed links with passages all
-under 0.6 share fewer. 20 at 2d0ab40 (names and titles attributing a quote are not shared
+under 0.6 share fewer. 20 at 14714b7 (names and titles attributing a quote are not shared
 writing, ``candidates._names_speaker``; one of the three it dropped was HuffPost quoting
 The New York Times by name, real reuse), 18 at f9d3c7c (a report's lead retelling the
 other report, ``candidates._retold_in_a_lead``).

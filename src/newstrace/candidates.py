@@ -358,7 +358,7 @@ def _meaning_only(passages: Sequence[Passage]) -> bool:
 
 #: A summary passage whose summarising side opens its text and is less than this share of
 #: it is the lead of a report that goes on past it. Chosen before measuring. Replayed on
-#: the stored analyses of 2d0ab40: BASIL's links between outlets 20 -> 18; SheepDog's
+#: the stored analyses of 14714b7: BASIL's links between outlets 20 -> 18; SheepDog's
 #: links unchanged (its 40 such summaries all have a side read as model-written); PAN13
 #: discovery, default and thorough, 4 unlisted pairs each dropped, listed pairs and
 #: directions unchanged. Without the check that the whole texts tell one story, PAN13
