@@ -746,14 +746,16 @@ def _names_speaker(text: str, at: int, quotes: Sequence[tuple[int, int]], k: int
     quotation marks hold titles, not speech (pair recall 3,174 -> 3,173)."""
     if not text[at].isupper() or _opens_sentence(text, at):
         return False
-    after = quotes[k][1] if k >= 0 else None
-    before = quotes[k + 1][0] if k + 1 < len(quotes) else None
+    after = quotes[k][1] if k >= 0 else None  # the end of the quote before the word
+    following = quotes[k + 1][0] if k + 1 < len(quotes) else None
+    stop = len(text) if following is None else following
     if after is not None and not _SENTENCE_END.search(text, max(0, after - 2), at):
-        clause_end = _SENTENCE_END.search(text, at, before if before is not None else len(text))
-        clause = text[after:clause_end.start() if clause_end else before if before is not None else len(text)]
-    elif before is not None and not _SENTENCE_END.search(text, at, before):
-        opening = [m.end() for m in _SENTENCE_END.finditer(text, max(after or 0, at - MAX_QUOTE_CHARS), at)]
-        clause = text[opening[-1] if opening else max(after or 0, at - MAX_QUOTE_CHARS):before]
+        end = _SENTENCE_END.search(text, at, stop)
+        clause = text[after:end.start() if end else stop]
+    elif following is not None and not _SENTENCE_END.search(text, at, following):
+        floor = max(after or 0, at - MAX_QUOTE_CHARS)
+        openings = [m.end() for m in _SENTENCE_END.finditer(text, floor, at)]
+        clause = text[openings[-1] if openings else floor:following]
     else:
         return False
     return any(word.lower() in _ATTRIBUTING for word in _WORD.findall(clause))
