@@ -47,6 +47,7 @@ from .model import Document, Span
 from .normalize import STOPWORDS, stem
 from .options import Options
 from .recent import RecentCache
+from .store import PASSAGE_ORDER
 
 #: MinHash permutations per sentence and rows per band: 16 bands of 2 rows catch a
 #: sentence pair of Jaccard 0.3 (a spun or machine-translated sentence) with p = 0.78,
@@ -1093,7 +1094,7 @@ def stored_passages(store, pairs: Sequence[tuple[str, str]]  # type: ignore[no-u
     for s, t, ss, se, ts, te, sim, method, kind in store.con.execute(
             "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
             "method, kind FROM passages WHERE list_contains(?, source || chr(31) || target) "
-            "ORDER BY source, target, target_start", [[f"{s}\x1f{t}" for s, t in pairs]]).fetchall():
+            f"ORDER BY source, target, {PASSAGE_ORDER}", [[f"{s}\x1f{t}" for s, t in pairs]]).fetchall():
         found[s, t].append(Passage((ss, se), (ts, te), sim, kind or "copy", method))
     return found
 

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import UsageError
-from .store import Store
+from .store import PASSAGE_ORDER, Store
 
 EXPORT_SCHEMA = "newstrace.export/1"
 FORMATS = ("json", "jsonl", "parquet", "csv")
@@ -64,7 +64,7 @@ def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = N
     passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for s, t, ss, se, ts, te, sim, method in store.con.execute(
         "SELECT source, target, source_start, source_end, target_start, target_end, similarity, "
-        "method FROM passages" + where + " ORDER BY source, target, target_start", params
+        "method FROM passages" + where + f" ORDER BY source, target, {PASSAGE_ORDER}", params
     ).fetchall():
         passages.setdefault((s, t), []).append(
             {"source": [ss, se], "target": [ts, te], "similarity": round(sim, 4), "method": method})

@@ -457,15 +457,21 @@ def family_triples(parent_edges: Iterable[tuple[str, str]], readings: dict[str, 
     return triples
 
 
+_FAMILY = "json_extract_string(evidence, '$.direction.by') = 'family'"
+
+
 def _drop_family_links(store) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """Remove the stored family links (``_add_family_links``); returns them."""
+    """Remove the stored family links (``_add_family_links``); returns them. They are kept
+    aside with their passages and descriptions (temporary tables ``family_kept`` and
+    ``family_kept_passages``), for ``_add_family_links`` to put back those made again."""
     from .candidates import delete_links
 
-    pairs = set(store.con.execute(
-        "SELECT source, target FROM links "
-        "WHERE json_extract_string(evidence, '$.direction.by') = 'family'").fetchall())
-    if pairs:
-        with store.transaction():
+    pairs = set(store.con.execute(f"SELECT source, target FROM links WHERE {_FAMILY}").fetchall())
+    with store.transaction():
+        store.con.execute(f"CREATE OR REPLACE TEMP TABLE family_kept AS SELECT * FROM links WHERE {_FAMILY}")
+        store.con.execute("CREATE OR REPLACE TEMP TABLE family_kept_passages AS SELECT p.* FROM passages p "
+                          "SEMI JOIN family_kept k ON k.source = p.source AND k.target = p.target")
+        if pairs:
             delete_links(store, sorted(pairs))
     return pairs
 
@@ -473,7 +479,9 @@ def _drop_family_links(store) -> set[tuple[str, str]]:  # type: ignore[no-untype
 def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, float],  # type: ignore[no-untyped-def]
                       options) -> set[tuple[str, str]]:
     """Align each family triple's article with its rewrite's copy (``family_triples``) and
-    store the links found, from the article, direction "family"; returns them."""
+    store the links found, from the article, direction "family"; returns them. A link
+    ``_drop_family_links`` kept aside is put back instead of aligned again: its two texts
+    are unchanged, since analysis drops the links of every document it reads anew."""
     from .align import align_family_rewrite, link_score
     from .candidates import Link, PairCache, insert_links
 
@@ -481,9 +489,13 @@ def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, 
     triples = family_triples(parents, readings, linked)
     if not triples:
         return set()
-    docs = {d.id: d for d in store.documents(sorted({d for a, _, c in triples for d in (a, c)}))}
+    kept = dict(((s, t), through) for s, t, through in store.con.execute(
+        "SELECT source, target, json_extract_string(evidence, '$.direction.through') FROM family_kept").fetchall())
+    back = [(a, c) for a, b, c in triples if kept.get((a, c)) == b]
+    fresh = [(a, b, c) for a, b, c in triples if kept.get((a, c)) != b]
+    docs = {d.id: d for d in store.documents(sorted({d for a, _, c in fresh for d in (a, c)}))}
     cache, links = PairCache(), []
-    for a, b, c in triples:
+    for a, b, c in fresh:
         if a not in docs or c not in docs:
             continue
         article, copy = docs[a], docs[c]
@@ -494,10 +506,13 @@ def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, 
         if passages and score >= options.min_link_score:
             links.append(Link(a, c, score, "semantic", passages, described=False,
                               evidence={"direction": {"by": "family", "through": b}}))
-    if links:
-        with store.transaction():
-            insert_links(store, links)
-    return {(link.source, link.target) for link in links}
+    keys = [f"{a}\x1f{c}" for a, c in back]
+    with store.transaction():
+        for table, kept_table in (("links", "family_kept"), ("passages", "family_kept_passages")):
+            store.con.execute(f"INSERT INTO {table} SELECT * FROM {kept_table} "
+                              "WHERE list_contains(?, source || chr(31) || target)", [keys])
+        insert_links(store, links)
+    return {(link.source, link.target) for link in links} | set(back)
 
 
 # ----------------------------------------------------------------------------- consistency
@@ -1020,7 +1035,9 @@ def compilation_direction(source_regions: int, target_regions: int) -> int:
 
 def _orient_compilations(store) -> int:  # type: ignore[no-untyped-def]
     """Give the links left undecided (or set by this evidence before) their compilation
-    direction; returns how many links changed."""
+    direction; returns how many links changed. A link the consistency pass reversed keeps
+    its reversal while its compilation evidence is unchanged: setting it back would have
+    it reversed, and described, again at every update."""
     import json
 
     rows = store.con.execute(
@@ -1037,13 +1054,18 @@ def _orient_compilations(store) -> int:  # type: ignore[no-untyped-def]
         direction = json.loads(evidence or "{}").get("direction", {})
         if direction.get("by") not in COMPILATION_DECIDES:
             continue
-        verdict = compilation_direction(drawn[source], drawn[target])
+        # A link the consistency pass reversed is judged the way its evidence voted.
+        voted = (target, source) if direction.get("reversed_by") else (source, target)
+        verdict = compilation_direction(drawn[voted[0]], drawn[voted[1]])
         new = {k: v for k, v in direction.items() if k not in ("reversed_by", "regions_source", "regions_target")}
         new["by"] = "compilation" if verdict else "undecided"
-        upstream, downstream = (source, target) if verdict >= 0 else (target, source)
+        upstream, downstream = voted if verdict >= 0 else voted[::-1]
         if verdict:
             new.update(regions_source=drawn[upstream], regions_target=drawn[downstream])
-        if verdict < 0:
+        if voted != (source, target) and verdict >= 0 \
+                and new == {k: v for k, v in direction.items() if k != "reversed_by"}:
+            continue  # its evidence is as it was: the consistency pass decides again
+        if (upstream, downstream) != (source, target):
             reverse.append(((source, target), new))
         elif new != direction:
             relabel.append((source, target, {**json.loads(evidence or "{}"), "direction": new}))
@@ -1112,7 +1134,9 @@ def _closest_parent_edges(store, readings: dict[str, float]) -> set[tuple[str, s
     return closest_parents(_with_explained(store, edges), readings, same_text)
 
 
-_FIGURE_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+#: A figure or a word, after the characters that separate it from the previous one.
+_GAP_AND_TERM = re.compile(r"([\W_]*)(\d+(?:[.,]\d+)*|[^\W\d_]+)")
+_OPENERS = frozenset('.!?"\u201c')
 
 
 def specific_terms(text: str) -> frozenset[str]:
@@ -1120,18 +1144,23 @@ def specific_terms(text: str) -> frozenset[str]:
     (wordfreq Zipf under ``transform.RARE_ZIPF``): what a rewrite keeps or drops."""
     from .transform import RARE_ZIPF, zipf
 
-    terms, previous_end = set(), 0
-    for match in _FIGURE_OR_WORD.finditer(text):
-        token = match.group()
-        gap = text[previous_end:match.start()].strip()
-        previous_end = match.end()
-        # what precedes the word: punctuation in the gap, else the previous word
-        opens_sentence = (gap[-1:] in (".", "!", "?", '"', "\u201c") if gap
-                          else match.start() == 0)
+    terms = set()
+    for index, (gap, token) in enumerate(_GAP_AND_TERM.findall(text)):
         if token[0].isdigit():
             terms.add(token)
-        elif (token[0].isupper() and not opens_sentence) or zipf(token.lower()) < RARE_ZIPF:
-            terms.add(token.lower())
+            continue
+        lower = token.lower()
+        if lower in terms:
+            continue
+        if token[0].isupper():
+            # what precedes the word: punctuation in the gap, else the previous word
+            stripped = gap.strip()
+            opens_sentence = stripped[-1] in _OPENERS if stripped else index == 0 and not gap
+            if not opens_sentence:
+                terms.add(lower)
+                continue
+        if zipf(lower) < RARE_ZIPF:
+            terms.add(lower)
     return frozenset(terms)
 
 

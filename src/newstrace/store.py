@@ -86,6 +86,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+#: A link's passages in target order, ties broken so that every read gives one order.
+PASSAGE_ORDER = "target_start, target_end, source_start, source_end"
 
 _DOCUMENT_COLUMNS = (
     "id", "content_hash", "title", "author", "published", "published_from", "source", "url",
