@@ -744,22 +744,60 @@ def _fails(*args, **kwargs):  # type: ignore[no-untyped-def]
     raise AssertionError("called")
 
 
+def _insert_sibling_chain(store) -> None:  # type: ignore[no-untyped-def]
+    """Links as analysis leaves a heavy restyling: aligned with its sibling, not with the article."""
+    from newstrace.align import Passage
+    from newstrace.candidates import Link, insert_links
+
+    whole = {k: (0, len(store.document(k).text)) for k in ("article", "sibling", "sensational")}
+    with store.transaction():
+        insert_links(store, [Link(s, t, 0.7, "semantic", [Passage(whole[s], whole[t], 0.7, "rewrite", "semantic")],
+                                  evidence={"direction": {"by": "llm_style"}}, described=False)
+                             for s, t in [("article", "sibling"), ("sibling", "sensational")]])
+
+
+def test_lineage_updates_reuse_terms_and_family_alignments_that_found_nothing(
+        tmp_path: Path, monkeypatch) -> None:
+    from newstrace import lineage
+
+    texts = {"article": ARTICLE, "sibling": SIBLING, "sensational": SENSATIONAL}
+    reading = {ARTICLE: 0.1, SIBLING: 0.8, SENSATIONAL: 0.85}
+    with _store_read_as(tmp_path, monkeypatch, texts, reading) as store:
+        _insert_sibling_chain(store)
+        store.con.execute("INSERT INTO links SELECT 'article', 'sensational', * EXCLUDE (source, target) "
+                          "FROM links WHERE source = 'sibling'")  # a second candidate parent
+        monkeypatch.setattr(newstrace.align, "align_family_rewrite", lambda *a, **k: [])
+        first = lineage.update_lineage(store, Options(progress=False))
+        assert store.con.execute("SELECT count(*) FROM doc_terms").fetchone()[0] == 3
+        store.con.execute("DELETE FROM links WHERE source = 'article' AND target = 'sensational'")
+        assert lineage.update_lineage(store, Options(progress=False)).family_links == 0
+        assert store.con.execute("SELECT * FROM family_tried").fetchall() == [("article", "sensational")]
+        # neither the terms nor the family pair is worked out again
+        monkeypatch.setattr(newstrace.align, "align_family_rewrite", _fails)
+        monkeypatch.setattr(lineage, "specific_terms", _fails)
+        store.con.execute("INSERT INTO links SELECT 'article', 'sensational', * EXCLUDE (source, target) "
+                          "FROM links WHERE source = 'sibling'")
+        assert lineage.update_lineage(store, Options(progress=False)) == first
+        store.con.execute("DELETE FROM links WHERE source = 'article' AND target = 'sensational'")
+        assert lineage.update_lineage(store, Options(progress=False)).family_links == 0
+        # A document read anew has its terms found again, and its family pairs tried again.
+        store.con.execute("UPDATE documents SET content_hash = 'changed' WHERE id = 'sensational'")
+        with pytest.raises(AssertionError, match="called"):
+            lineage._stored_terms(store, ["article", "sensational"])
+        monkeypatch.setattr(lineage, "specific_terms", lambda text: frozenset())
+        newstrace.analyze(store, Options(progress=False))
+        assert store.con.execute("SELECT count(*) FROM family_tried WHERE target = 'sensational'").fetchone()[0] == 0
+
+
 @pytest.mark.parametrize("sibling_reading, linked", [(0.8, True), (0.3, False)])
 def test_a_rewrite_linked_only_to_its_sibling_is_aligned_with_the_article(
         tmp_path: Path, monkeypatch, sibling_reading: float, linked: bool) -> None:
-    from newstrace.align import Passage
-    from newstrace.candidates import Link, insert_links
     from newstrace.lineage import update_lineage
 
     texts = {"article": ARTICLE, "sibling": SIBLING, "sensational": SENSATIONAL}
     reading = {ARTICLE: 0.1, SIBLING: sibling_reading, SENSATIONAL: 0.85}  # wording model scores
     with _store_read_as(tmp_path, monkeypatch, texts, reading) as store:
-        # as analysis leaves a heavy restyling: aligned with its sibling, not with the article
-        whole = {k: (0, len(store.document(k).text)) for k in texts}
-        with store.transaction():
-            insert_links(store, [Link(s, t, 0.7, "semantic", [Passage(whole[s], whole[t], 0.7, "rewrite", "semantic")],
-                                      evidence={"direction": {"by": "llm_style"}}, described=False)
-                                 for s, t in [("article", "sibling"), ("sibling", "sensational")]])
+        _insert_sibling_chain(store)
         update = update_lineage(store, Options(progress=False))
         assert update.family_links == int(linked)
         found = {(link["source"], link["target"]): link for link in newstrace.export_data(store)["links"]}

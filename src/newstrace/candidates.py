@@ -1049,6 +1049,8 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
                               "list_contains(?, target)", [pending, pending])
         store.con.execute("DELETE FROM shared_quotes WHERE list_contains(?, a) OR list_contains(?, b)",
                           [pending, pending])
+        store.con.execute("DELETE FROM family_tried WHERE list_contains(?, source) OR list_contains(?, target)",
+                          [pending, pending])
     verify_group = partial(_verify_group, options=options)
     sentence_vectors = _RecentVectors(ANALYSIS_VECTOR_SENTENCES)
     with track("align", total=len(pending), enabled=options.progress) as bar, \

@@ -480,8 +480,10 @@ def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, 
                       options) -> set[tuple[str, str]]:
     """Align each family triple's article with its rewrite's copy (``family_triples``) and
     store the links found, from the article, direction "family"; returns them. A link
-    ``_drop_family_links`` kept aside is put back instead of aligned again: its two texts
-    are unchanged, since analysis drops the links of every document it reads anew."""
+    ``_drop_family_links`` kept aside is put back instead of aligned again, and a pair
+    aligned before without a link (``family_tried``) is not aligned again: their two texts
+    are unchanged, since analysis drops the links and tried pairs of every document it
+    reads anew."""
     from .align import align_family_rewrite, link_score
     from .candidates import Link, PairCache, insert_links
 
@@ -491,8 +493,9 @@ def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, 
         return set()
     kept = dict(((s, t), through) for s, t, through in store.con.execute(
         "SELECT source, target, json_extract_string(evidence, '$.direction.through') FROM family_kept").fetchall())
+    tried = set(store.con.execute("SELECT source, target FROM family_tried").fetchall())
     back = [(a, c) for a, b, c in triples if kept.get((a, c)) == b]
-    fresh = [(a, b, c) for a, b, c in triples if kept.get((a, c)) != b]
+    fresh = [(a, b, c) for a, b, c in triples if kept.get((a, c)) != b and (a, c) not in tried]
     docs = {d.id: d for d in store.documents(sorted({d for a, _, c in fresh for d in (a, c)}))}
     cache, links = PairCache(), []
     for a, b, c in fresh:
@@ -507,12 +510,16 @@ def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, 
             links.append(Link(a, c, score, "semantic", passages, described=False,
                               evidence={"direction": {"by": "family", "through": b}}))
     keys = [f"{a}\x1f{c}" for a, c in back]
+    found = {(link.source, link.target) for link in links}
     with store.transaction():
+        missed = [[a, c] for a, _, c in fresh if (a, c) not in found]
+        if missed:
+            store.con.executemany("INSERT INTO family_tried VALUES (?, ?)", missed)
         for table, kept_table in (("links", "family_kept"), ("passages", "family_kept_passages")):
             store.con.execute(f"INSERT INTO {table} SELECT * FROM {kept_table} "
                               "WHERE list_contains(?, source || chr(31) || target)", [keys])
         insert_links(store, links)
-    return {(link.source, link.target) for link in links} | set(back)
+    return found | set(back)
 
 
 # ----------------------------------------------------------------------------- consistency
@@ -1164,6 +1171,38 @@ def specific_terms(text: str) -> frozenset[str]:
     return frozenset(terms)
 
 
+#: Names what ``specific_terms`` finds: terms stored under another version are found again.
+TERMS_VERSION = "1"
+
+
+def _stored_terms(store, ids: list[str]) -> dict[str, frozenset[str]]:  # type: ignore[no-untyped-def]
+    """``specific_terms`` of each document of ``ids``, read from ``doc_terms`` where the text
+    and ``TERMS_VERSION`` are unchanged, else found and stored: every lineage update reads
+    those of all documents with several candidate parents."""
+    import pyarrow as pa
+
+    from .transform import RARE_ZIPF
+
+    version = f"{TERMS_VERSION}/{RARE_ZIPF}"
+    rows = store.con.execute(
+        "SELECT d.id, t.terms FROM documents d LEFT JOIN doc_terms t ON t.doc_id = d.id "
+        "AND t.content_hash = d.content_hash AND t.version = ? WHERE list_contains(?, d.id)",
+        [version, ids]).fetchall()
+    terms = {doc_id: frozenset(found) for doc_id, found in rows if found is not None}
+    missing = sorted(doc_id for doc_id, found in rows if found is None)
+    if missing:
+        docs = store.documents(missing)
+        fresh = {d.id: specific_terms(d.text) for d in docs}
+        with store.transaction():
+            store.con.execute("DELETE FROM doc_terms WHERE list_contains(?, doc_id)", [missing])
+            store.insert_arrow("doc_terms", "doc_id, content_hash, version, terms", pa.table({
+                "doc_id": [d.id for d in docs], "content_hash": [d.content_hash for d in docs],
+                "version": [version] * len(docs),
+                "terms": pa.array([sorted(fresh[d.id]) for d in docs], pa.list_(pa.string()))}))
+        terms.update(fresh)
+    return terms
+
+
 def _with_explained(store, edges: list[Edge]) -> list[Edge]:  # type: ignore[no-untyped-def]
     """``edges`` with ``explained`` set where a target has several candidate parents."""
     incoming: dict[str, list[Edge]] = {}
@@ -1172,8 +1211,7 @@ def _with_explained(store, edges: list[Edge]) -> list[Edge]:  # type: ignore[no-
     contested = [e for group in incoming.values() if len(group) > 1 for e in group]
     if not contested:
         return edges
-    ids = sorted({d for e in contested for d in (e.source, e.target)})
-    terms = {d.id: specific_terms(d.text) for d in store.documents(ids)}
+    terms = _stored_terms(store, sorted({d for e in contested for d in (e.source, e.target)}))
     explained = {}
     for e in contested:
         wanted = terms[e.target]

@@ -84,6 +84,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE doc_wording (doc_id VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, "
         "model VARCHAR NOT NULL, log_odds DOUBLE NOT NULL)",
     ),
+    (  # 10: what lineage would otherwise redo at every update
+        "CREATE TABLE doc_terms (doc_id VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, "
+        "version VARCHAR NOT NULL, terms VARCHAR[] NOT NULL)",
+        "CREATE TABLE family_tried (source VARCHAR NOT NULL, target VARCHAR NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: A link's passages in target order, ties broken so that every read gives one order.
