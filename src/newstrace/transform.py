@@ -90,8 +90,9 @@ def _longest_increasing(sequence: list[int]) -> int:
     return len(tails)
 
 
-#: Words whose Zipf value is kept (a few MB): lineage reads every word of every contested
-#: document at each update, 3.9 million lookups for PAN13's 4,701 (benchmarks/lineage.py).
+#: Words whose Zipf value is kept (a few MB): ``lineage.specific_terms`` looks up most words
+#: of a text, 3.9 million lookups for the 4,701 documents with several candidate parents in
+#: the PAN13 discovery analysis (benchmarks/discovery.py).
 ZIPF_CACHE = 1 << 17
 
 
