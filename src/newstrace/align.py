@@ -344,8 +344,20 @@ class _Fragment:
 
 
 def _fragment_similarity(v: _Vectors, s0: int, s1: int, t0: int, t1: int) -> float:
-    return _cosine(np.asarray(v.source[s0:s1 + 1].sum(axis=0)).ravel(),
-                   np.asarray(v.target[t0:t1 + 1].sum(axis=0)).ravel())
+    return _cosine(_rows_sum(v.source, s0, s1 + 1), _rows_sum(v.target, t0, t1 + 1))
+
+
+def _rows_sum(rows: sparse.csr_matrix, first: int | list[int], stop: int | None = None) -> np.ndarray:
+    """``rows[first:stop].sum(axis=0)`` (or ``rows[first].sum(axis=0)`` for a list of rows)
+    as a flat array, from the CSR arrays: indexing through scipy costs tens of
+    microseconds, and alignment sums ranges of rows by the hundred thousand. The same
+    values, added in the same order."""
+    if isinstance(first, list):
+        parts = [np.arange(rows.indptr[i], rows.indptr[i + 1]) for i in first]
+        at = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return np.bincount(rows.indices[at], weights=rows.data[at], minlength=rows.shape[1])
+    part = slice(int(rows.indptr[first]), int(rows.indptr[stop]))
+    return np.bincount(rows.indices[part], weights=rows.data[part], minlength=rows.shape[1])
 
 
 def _extend(points: np.ndarray, v: _Vectors, max_gap: int,
@@ -412,7 +424,7 @@ def _brings_new_words(v: _Vectors, source: tuple[int, int], target: tuple[int, i
 
 def _unit_words(rows: sparse.csr_matrix, units: tuple[int, int]) -> set[int]:
     """Vocabulary indices of the words in an inclusive range of unit rows."""
-    return set(rows[units[0]:units[1] + 1].indices.tolist())
+    return set(rows.indices[rows.indptr[units[0]]:rows.indptr[units[1] + 1]].tolist())
 
 
 def _chars(units: Units, first: int, last: int) -> Span:
@@ -635,9 +647,9 @@ def _stands_out(v: _Vectors, target: Units, source_units: tuple[int, int],
     if len(rest) < SUMMARY_CONTRAST_MIN_UNITS:
         return True
     s0, s1 = source_units
-    summarised = np.asarray(v.source[s0:s1 + 1].sum(axis=0)).ravel()
-    inside = _cosine(summarised, np.asarray(v.target[t0:t1 + 1].sum(axis=0)).ravel())
-    outside = _cosine(summarised, np.asarray(v.target[rest].sum(axis=0)).ravel())
+    summarised = _rows_sum(v.source, s0, s1 + 1)
+    inside = _cosine(summarised, _rows_sum(v.target, t0, t1 + 1))
+    outside = _cosine(summarised, _rows_sum(v.target, rest))
     return outside <= SUMMARY_CONTRAST * inside
 
 
