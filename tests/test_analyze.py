@@ -71,6 +71,35 @@ def test_rerun_is_resumable_and_does_nothing_new(demo_store) -> None:
     assert links(demo_store) == before
 
 
+@pytest.mark.parametrize("stage", ["update_lineage", "update_stories"])
+def test_a_rerun_after_a_stop_in_lineage_or_stories_finishes_them(
+        tmp_path: Path, monkeypatch, demo_store, stage: str) -> None:
+    """Documents are marked analyzed batch by batch, before lineage and stories: a run
+    stopped there leaves nothing pending, and the rerun must still settle them."""
+    import newstrace.lineage
+    import newstrace.stories
+
+    module = newstrace.lineage if stage == "update_lineage" else newstrace.stories
+    real = getattr(module, stage)
+
+    def stop(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    with newstrace.open_store(tmp_path / "s.duckdb") as store:
+        newstrace.ingest([DEMO], store)
+        monkeypatch.setattr(module, stage, stop)
+        with pytest.raises(KeyboardInterrupt):
+            newstrace.analyze(store, Options(progress=False))
+        monkeypatch.setattr(module, stage, real)
+        report = newstrace.analyze(store, Options(progress=False))
+        assert report.documents_analyzed == 0
+        assert links(store) == links(demo_store)
+        assert newstrace.export_data(store)["stories"] == newstrace.export_data(demo_store)["stories"]
+        # and once settled, a rerun has nothing left to do
+        monkeypatch.setattr(module, stage, stop)
+        newstrace.analyze(store, Options(progress=False))
+
+
 def test_trace_finds_the_sources_of_a_new_article(demo_store) -> None:
     article = newstrace.copies.excerpt(demo_store.document("bridge.txt").text, keep=0.6, seed=9)
     results = newstrace.trace(article, demo_store, Options(progress=False))

@@ -1006,7 +1006,9 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
     Resumable: documents are indexed and their pairs verified in batches, each committed
     with the documents it finishes, so a rerun does only what is left.
     """
+    from .lineage import update_lineage
     from .progress import track
+    from .stories import update_stories
 
     report = AnalyzeReport()
     pending = [r[0] for r in store.con.execute(
@@ -1014,13 +1016,18 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
         "ON a.doc_id = d.id AND a.content_hash = d.content_hash "
         "WHERE a.doc_id IS NULL ORDER BY d.id").fetchall()]
     report.documents_skipped = store.count_documents() - len(pending)
+    unsettled = _unsettled(store)
     if not pending:
-        if store.con.execute("SELECT count(*) FROM links WHERE transformation IS NULL").fetchone()[0]:
-            # the last run stopped after aligning: settle and describe its links
-            from .lineage import update_lineage
-
+        if unsettled or store.con.execute(
+                "SELECT count(*) FROM links WHERE transformation IS NULL").fetchone()[0]:
+            # the last run stopped after aligning: settle lineage and stories
             report.record_lineage(update_lineage(store, options))
+            report.stories = update_stories(store, unsettled)
+            _set_unsettled(store, [])
         return report
+    # Documents are marked analyzed batch by batch, before lineage and stories see them:
+    # a run stopped after that leaves them here for the next run to settle.
+    _set_unsettled(store, sorted(set(unsettled) | set(pending)))
     with track("index", total=len(pending), enabled=options.progress) as bar:
         for start in range(0, len(pending), options.batch_size):
             batch = store.documents(pending[start:start + options.batch_size])
@@ -1068,12 +1075,22 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             report.links += len(links)
             report.documents_analyzed += len(chunk)
             bar.advance(len(chunk))
-    from .lineage import update_lineage
-    from .stories import update_stories
-
     report.record_lineage(update_lineage(store, options))
-    report.stories = update_stories(store, pending)
+    report.stories = update_stories(store, sorted(set(unsettled) | set(pending)))
+    _set_unsettled(store, [])
     return report
+
+
+#: The ``meta`` key holding the documents analyzed whose lineage and stories are not settled.
+UNSETTLED = "unsettled_documents"
+
+
+def _unsettled(store) -> list[str]:  # type: ignore[no-untyped-def]
+    return json.loads(store.get_meta(UNSETTLED) or "[]")
+
+
+def _set_unsettled(store, doc_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    store.set_meta(UNSETTLED, json.dumps(doc_ids))
 
 
 #: Links described per committed batch by ``describe_pending``.

@@ -173,16 +173,22 @@ class Store:
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                              [str(SCHEMA_VERSION)])
 
+    def get_meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
     def stamp(self, key: str) -> str | None:
         """The stamp ``key`` in ``meta``: changed by every write of what it stands for (by
         any process), so data derived under one stamp is stale under another."""
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
+        return self.get_meta(key)
 
     def restamp(self, key: str) -> None:
         """Record that what ``key`` stands for has changed (a random value: two writers
         never leave the same stamp)."""
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, uuid.uuid4().hex])
+        self.set_meta(key, uuid.uuid4().hex)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
