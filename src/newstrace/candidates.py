@@ -911,7 +911,10 @@ def lexical_candidates(store, doc_ids: Sequence[str], options: Options | None = 
             WHERE list_contains(?, b.doc_id)
         ), hits AS (
             -- A key two documents alone share is strong evidence; one shared by many, weak.
-            SELECT m.doc_id AS a, o.doc_id AS b, count(*) AS n, sum(1.0 / (m.df - 1)) AS w
+            SELECT m.doc_id AS a, o.doc_id AS b, count(*) AS n,
+                   -- exact sums: float sums in parallel come out in any order, and ties then
+                   -- fall either way from run to run
+                   sum(CAST(1.0 / (m.df - 1) AS DECIMAL(18, 12))) AS w
             FROM mine m JOIN bands o ON o.key = m.key AND o.doc_id <> m.doc_id
             GROUP BY ALL HAVING count(*) >= ?
         ), ranked AS (
