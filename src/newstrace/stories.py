@@ -337,11 +337,12 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
     # or when the copy reads as a language model's rewrite of the parent, whose added
     # text is the model's own (see ``STORY_PARENT_COVERAGE``).
     parents = dict(store.con.execute(
-        """SELECT l.target, arg_max(l.source, l.score) FROM links l
+        """SELECT l.target, first(l.source ORDER BY l.score DESC, l.source) FROM links l
            JOIN (SELECT source, target, sum(target_end - target_start) AS chars FROM passages
                  GROUP BY ALL) p USING (source, target)
            JOIN documents d ON d.id = l.target
            JOIN documents ds ON ds.id = l.source
+           -- a tie (two copies of one text scoring alike) goes to the first id at every run
            -- readings of the texts as they are (lineage has just read every linked one)
            LEFT JOIN doc_wording ws ON ws.doc_id = l.source AND ws.content_hash = ds.content_hash
            LEFT JOIN doc_wording wt ON wt.doc_id = l.target AND wt.content_hash = d.content_hash
