@@ -84,13 +84,18 @@ def into_store(path: Path, batch_size: int, options: Options) -> None:
             ids = [row[0] for row in store.con.execute("SELECT id FROM documents ORDER BY id").fetchall()]
             stored = [d.text for d in store.documents(rng.sample(ids, min(len(ids), batch_size)))]
             batch = [derived(rng, stored, i) if i % 2 else topical_article(rng, 300) for i in range(batch_size)]
-            write(root / "batch", "more.jsonl", batch, 10**6)
-            ingest([root / "batch"], store, options)
-            added, added_s = timed(lambda: analyze(store, options))
-            _, again_s = timed(lambda: analyze(store, options))
-    print(f"{path.name}: {len(ids)} documents, lineage redone in {settle_s:.1f} s; {batch_size} more "
-          f"{added_s:.1f} s ({added.candidate_pairs} candidate pairs, {added.links} links); "
-          f"again with nothing new {again_s:.2f} s")
+            added = add_batch(store, root, batch, 10**6, options)
+    print(f"{path.name}: {len(ids)} documents, lineage redone in {settle_s:.1f} s; {added}")
+
+
+def add_batch(store, root: Path, batch: list[str], first: int, options: Options) -> str:  # type: ignore[no-untyped-def]
+    """Ingest and analyze ``batch``, then analyze again with nothing new: what each cost."""
+    write(root / "batch", "more.jsonl", batch, first)
+    ingest([root / "batch"], store, options)
+    added, added_s = timed(lambda: analyze(store, options))
+    _, again_s = timed(lambda: analyze(store, options))
+    return (f"{len(batch)} more {added_s:.1f} s ({added.candidate_pairs} candidate pairs, "
+            f"{added.links} links); again with nothing new {again_s:.2f} s")
 
 
 def main() -> None:
@@ -117,13 +122,8 @@ def main() -> None:
                 # half copies of stored articles, half new ones
                 batch = [derived(rng, texts, n + i) if i % 2 else topical_article(rng, args.words)
                          for i in range(args.batch)]
-                write(root / "batch", "more.jsonl", batch, n)
-                ingest([root / "batch"], store, options)
-                added, added_s = timed(lambda: analyze(store, options))
-                _, again_s = timed(lambda: analyze(store, options))
-        print(f"{n} documents: whole analysis {whole_s:.1f} s ({whole.links} links); "
-              f"{args.batch} more {added_s:.1f} s ({added.candidate_pairs} candidate pairs, "
-              f"{added.links} links); again with nothing new {again_s:.2f} s")
+                added = add_batch(store, root, batch, n, options)
+        print(f"{n} documents: whole analysis {whole_s:.1f} s ({whole.links} links); {added}")
 
 
 if __name__ == "__main__":
