@@ -524,6 +524,29 @@ def test_vectors_are_the_same_when_the_word_numbering_starts_again(monkeypatch: 
     assert np.allclose(vectors.cosine, expected.cosine) and np.allclose(vectors.dice, expected.dice)
 
 
+def test_aligning_the_same_units_again_reuses_their_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newstrace import align
+
+    real, calls = align._pair_vectors, []
+
+    def counting(source, target):  # type: ignore[no-untyped-def]
+        calls.append((source, target))
+        return real(source, target)
+
+    monkeypatch.setattr(align, "_pair_vectors", counting)
+    source, target = units_of(CANAL[1]), units_of(CANAL_REWRITE[1])
+    first = align_texts(CANAL[1], CANAL_REWRITE[1], min_chars=60, source_units=source, target_units=target)
+    once = len(calls)
+    # a second look: the same units, another bar for a lone sentence pair
+    align_texts(CANAL[1], CANAL_REWRITE[1], min_chars=60, source_units=source, target_units=target,
+                single_seed_cosine=0.35)
+    assert once >= 1 and len(calls) == once
+    # other units of the same texts are other objects: their vectors are made anew
+    assert align_texts(CANAL[1], CANAL_REWRITE[1], min_chars=60, source_units=units_of(CANAL[1]),
+                       target_units=units_of(CANAL_REWRITE[1])) == first
+    assert len(calls) > once
+
+
 def test_a_recent_cache_keeps_nothing_heavier_than_its_budget() -> None:
     cache: RecentCache[str, str] = RecentCache(3, len)
     cache.put("a", "xx")
