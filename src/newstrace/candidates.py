@@ -1030,7 +1030,8 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
         return report
     # Documents are marked analyzed batch by batch, before lineage and stories see them:
     # a run stopped after that leaves them here for the next run to settle.
-    _set_unsettled(store, sorted(set(unsettled) | set(pending)))
+    settling = sorted(set(unsettled) | set(pending))
+    _set_unsettled(store, settling)
     with track("index", total=len(pending), enabled=options.progress) as bar:
         for start in range(0, len(pending), options.batch_size):
             batch = store.documents(pending[start:start + options.batch_size])
@@ -1079,7 +1080,7 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
             report.documents_analyzed += len(chunk)
             bar.advance(len(chunk))
     report.record_lineage(update_lineage(store, options))
-    report.stories = update_stories(store, sorted(set(unsettled) | set(pending)))
+    report.stories = update_stories(store, settling)
     _set_unsettled(store, [])
     return report
 

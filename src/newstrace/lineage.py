@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
@@ -457,20 +457,18 @@ def family_triples(parent_edges: Iterable[tuple[str, str]], readings: dict[str, 
     return triples
 
 
-_FAMILY = "json_extract_string(evidence, '$.direction.by') = 'family'"
-
-
 def _drop_family_links(store) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """Remove the stored family links (``_add_family_links``); returns them. They are kept
     aside with their passages and descriptions (temporary tables ``family_kept`` and
     ``family_kept_passages``), for ``_add_family_links`` to put back those made again."""
     from .candidates import delete_links
 
-    pairs = set(store.con.execute(f"SELECT source, target FROM links WHERE {_FAMILY}").fetchall())
     with store.transaction():
-        store.con.execute(f"CREATE OR REPLACE TEMP TABLE family_kept AS SELECT * FROM links WHERE {_FAMILY}")
+        store.con.execute("CREATE OR REPLACE TEMP TABLE family_kept AS SELECT * FROM links "
+                          "WHERE json_extract_string(evidence, '$.direction.by') = 'family'")
         store.con.execute("CREATE OR REPLACE TEMP TABLE family_kept_passages AS SELECT p.* FROM passages p "
                           "SEMI JOIN family_kept k ON k.source = p.source AND k.target = p.target")
+        pairs = set(store.con.execute("SELECT source, target FROM family_kept").fetchall())
         if pairs:
             delete_links(store, sorted(pairs))
     return pairs
@@ -962,24 +960,37 @@ def _wording_readings(store, ids: set[str]) -> dict[str, float]:  # type: ignore
 
     from .style import llm_wording_model_tag, llm_wording_score
 
-    model = llm_wording_model_tag()
+    return _per_document(store, "doc_wording", "log_odds", ("model", llm_wording_model_tag()), sorted(ids),
+                         lambda text: _log_odds(llm_wording_score(text)), pa.float64(), english_only=True)
+
+
+def _per_document(store, table: str, column: str, tag: tuple[str, str], ids: list[str],  # type: ignore[no-untyped-def]
+                  make: Callable[[str], Any], kind: Any, english_only: bool = False) -> dict[str, Any]:
+    """``make(text)`` of each document of ``ids`` (English ones only with ``english_only``),
+    read from ``table``'s ``column`` where the document's text and the ``tag`` (column,
+    value: what made the values) are unchanged, else made and stored there under ``kind``
+    (a pyarrow type)."""
+    import pyarrow as pa
+
+    tag_column, tag_value = tag
+    language = " AND (d.language IS NULL OR d.language = 'en')" if english_only else ""
     rows = store.con.execute(
-        "SELECT d.id, w.log_odds FROM documents d LEFT JOIN doc_wording w ON w.doc_id = d.id "
-        "AND w.content_hash = d.content_hash AND w.model = ? "
-        "WHERE list_contains(?, d.id) AND (d.language IS NULL OR d.language = 'en')",
-        [model, sorted(ids)]).fetchall()
-    readings = {doc_id: value for doc_id, value in rows if value is not None}
+        f"SELECT d.id, t.{column} FROM documents d LEFT JOIN {table} t ON t.doc_id = d.id "
+        f"AND t.content_hash = d.content_hash AND t.{tag_column} = ? "
+        f"WHERE list_contains(?, d.id){language}", [tag_value, ids]).fetchall()
+    values = {doc_id: value for doc_id, value in rows if value is not None}
     missing = sorted(doc_id for doc_id, value in rows if value is None)
     if missing:
         docs = store.documents(missing)
-        scored = {d.id: _log_odds(llm_wording_score(d.text)) for d in docs}
+        made = {d.id: make(d.text) for d in docs}
         with store.transaction():
-            store.con.execute("DELETE FROM doc_wording WHERE list_contains(?, doc_id)", [missing])
-            store.insert_arrow("doc_wording", "doc_id, content_hash, model, log_odds", pa.table({
+            store.con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [missing])
+            store.insert_arrow(table, f"doc_id, content_hash, {tag_column}, {column}", pa.table({
                 "doc_id": [d.id for d in docs], "content_hash": [d.content_hash for d in docs],
-                "model": [model] * len(docs), "log_odds": [scored[d.id] for d in docs]}))
-        readings.update(scored)
-    return readings
+                tag_column: [tag_value] * len(docs),
+                column: pa.array([made[d.id] for d in docs], kind)}))
+        values.update(made)
+    return values
 
 
 def _reverse_links(store, changes: Sequence[tuple[tuple[str, str], dict[str, object]]]  # type: ignore[no-untyped-def]
@@ -1183,24 +1194,9 @@ def _stored_terms(store, ids: list[str]) -> dict[str, frozenset[str]]:  # type: 
 
     from .transform import RARE_ZIPF
 
-    version = f"{TERMS_VERSION}/{RARE_ZIPF}"
-    rows = store.con.execute(
-        "SELECT d.id, t.terms FROM documents d LEFT JOIN doc_terms t ON t.doc_id = d.id "
-        "AND t.content_hash = d.content_hash AND t.version = ? WHERE list_contains(?, d.id)",
-        [version, ids]).fetchall()
-    terms = {doc_id: frozenset(found) for doc_id, found in rows if found is not None}
-    missing = sorted(doc_id for doc_id, found in rows if found is None)
-    if missing:
-        docs = store.documents(missing)
-        fresh = {d.id: specific_terms(d.text) for d in docs}
-        with store.transaction():
-            store.con.execute("DELETE FROM doc_terms WHERE list_contains(?, doc_id)", [missing])
-            store.insert_arrow("doc_terms", "doc_id, content_hash, version, terms", pa.table({
-                "doc_id": [d.id for d in docs], "content_hash": [d.content_hash for d in docs],
-                "version": [version] * len(docs),
-                "terms": pa.array([sorted(fresh[d.id]) for d in docs], pa.list_(pa.string()))}))
-        terms.update(fresh)
-    return terms
+    stored = _per_document(store, "doc_terms", "terms", ("version", f"{TERMS_VERSION}/{RARE_ZIPF}"), ids,
+                           lambda text: sorted(specific_terms(text)), pa.list_(pa.string()))
+    return {doc_id: frozenset(terms) for doc_id, terms in stored.items()}
 
 
 def _with_explained(store, edges: list[Edge]) -> list[Edge]:  # type: ignore[no-untyped-def]
