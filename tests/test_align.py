@@ -459,7 +459,23 @@ def test_unit_vectors_are_tf_isf_cosines_and_dice() -> None:
     shared = (counts[:n, None, :] > 0) & (counts[None, n:, :] > 0)
     distinct = (counts > 0).sum(axis=1)
     assert np.allclose(vectors.dice, 2 * shared.sum(axis=2) / (distinct[:n, None] + distinct[None, n:]))
-    assert np.allclose(vectors.source.toarray() @ vectors.target.toarray().T, vectors.cosine)
+    assert np.allclose(vectors.source.matrix().toarray() @ vectors.target.matrix().toarray().T, vectors.cosine)
+
+
+@pytest.mark.parametrize("at_once", [4_000_000, 7])
+def test_unit_cosines_are_summed_as_scipy_sums_them(monkeypatch: pytest.MonkeyPatch, at_once: int) -> None:
+    # Bitwise, not approximately: alignment's bars were tuned on these sums, and a last-bit
+    # change moves a pair across a bar somewhere in a large corpus.
+    from newstrace import align
+
+    monkeypatch.setattr(align, "PAIR_PRODUCTS_AT_ONCE", at_once)  # 7: summed in many groups
+    source, target = window_units(RAIL, size=6), units_of(" ".join(CANAL + CANAL_REWRITE) + " " + RAIL)
+    vectors = align._pair_vectors(source, target)
+    s, t = vectors.source.matrix(), vectors.target.matrix()
+    assert np.array_equal(vectors.cosine, (s @ t.T).toarray())
+    shared = (s > 0).astype(float) @ (t > 0).astype(float).T
+    distinct_s, distinct_t = np.diff(s.indptr), np.diff(t.indptr)
+    assert np.array_equal(vectors.dice, 2 * shared.toarray() / (distinct_s[:, None] + distinct_t[None, :]))
 
 
 def test_a_text_embedded_again_is_not_encoded_again(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -248,10 +248,26 @@ def _recent_units(text: str) -> Units:
     return _recent_sentence_units.get_or_make(text, lambda: units_of(text))
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """L2-normalised tf-isf rows of one text's units in CSR arrays (sorted columns).
+
+    Kept as plain arrays: a scipy matrix costs tens of microseconds to build however
+    small, and alignment reads rows straight from the arrays (``_rows_sum``)."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    def matrix(self) -> sparse.csr_matrix:
+        return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
 @dataclass
 class _Vectors:
-    source: sparse.csr_matrix  # tf-isf rows, L2-normalised
-    target: sparse.csr_matrix
+    source: _Rows
+    target: _Rows
     cosine: np.ndarray  # n_source x n_target
     dice: np.ndarray
 
@@ -284,43 +300,72 @@ def _pair_vectors(source: Units, target: Units) -> _Vectors:
     """tf-isf rows of both texts' units over one vocabulary (a word's weight falls with the
     share of units holding it), with every unit pair's cosine and Dice coefficient.
 
-    The arithmetic is done on the CSR arrays with numpy rather than through scipy's
-    operators, each of which costs tens of microseconds however small the matrix: news
-    articles are pairs of a few dozen units, aligned by the thousand. Same values (to
-    1e-12) and the same stored entries as the operator version; on 200 pairs of BASIL
-    articles 1.9 -> 0.57 ms a call, on 60 PAN13 pairs 2-3x faster at every size. Words
-    are numbered once per text (``Units.token_ids``), so the columns follow those numbers:
-    the same passages (similarities to 1e-9) on 900 PAN13 pairs."""
+    Done on the CSR arrays with numpy, with no scipy matrix at all: news articles are
+    pairs of a few dozen units, aligned by the thousand, and each scipy matrix costs tens
+    of microseconds to build (16 a pair were a fifth of a PAN13 analysis). The values are
+    bitwise those of scipy's ``s @ t.T``: each unit pair's products are added in the order
+    of their word columns, as scipy's sparse product adds them (``_unit_pair_sums``).
+    Words are numbered once per text (``Units.token_ids``), so the columns follow those
+    numbers: the same passages (similarities to 1e-9) on 900 PAN13 pairs."""
     with _WORDS.lock:  # both texts numbered in one generation
         _WORDS.restart_past(MAX_WORD_IDS)
         (_, rows_s, ids_s), (_, rows_t, ids_t) = source.token_ids(), target.token_ids()
     words, cols = np.unique(np.concatenate([ids_s, ids_t]), return_inverse=True)
     size, n_s, n_t = max(1, len(words)), len(source), len(target)
     n = n_s + n_t
-    rows = np.concatenate([rows_s, rows_t + n_s])
-    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols.ravel())), shape=(n, size))
-    counts.sum_duplicates()
-    indptr, indices = counts.indptr, counts.indices
-    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    rows = np.concatenate([rows_s, rows_t + n_s]).astype(np.int64)
+    # one entry per (unit, word) in row-major order, holding the word's count in the unit
+    cells, counts = np.unique(rows * size + cols.ravel(), return_counts=True)
+    row_of, indices = np.divmod(cells, size)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(row_of, minlength=n))])
     units_holding = np.bincount(indices, minlength=size).astype(np.float64)
     isf = np.log(n / np.maximum(units_holding, 1.0))
-    weights = counts.data * isf[indices]
+    weights = counts.astype(np.float64) * isf[indices]
     norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     norms[norms == 0] = 1.0
     weights = weights / norms[row_of]
-
-    def rows_of(data: np.ndarray, first: int, last: int) -> sparse.csr_matrix:
-        part = slice(int(indptr[first]), int(indptr[last]))
-        return sparse.csr_matrix((data[part], indices[part], indptr[first:last + 1] - indptr[first]),
-                                 shape=(last - first, size))
-
-    s_w, t_w = rows_of(weights, 0, n_s), rows_of(weights, n_s, n)
-    ones = np.ones(len(weights))
-    cosine = (s_w @ t_w.T).toarray()
-    inter = (rows_of(ones, 0, n_s) @ rows_of(ones, n_s, n).T).toarray()
+    split = int(indptr[n_s])
+    cosine, inter = _unit_pair_sums(row_of, indices, weights, split, n_s, n_t)
     distinct = np.diff(indptr).astype(np.float64)
     dice = 2.0 * inter / np.maximum(distinct[:n_s, None] + distinct[None, n_s:], 1.0)
-    return _Vectors(s_w, t_w, cosine, dice)
+    return _Vectors(_Rows(weights[:split], indices[:split], indptr[:n_s + 1], (n_s, size)),
+                    _Rows(weights[split:], indices[split:], indptr[n_s:] - split, (n_t, size)),
+                    cosine, dice)
+
+
+#: Unit-pair products summed at once, at most (16 bytes each): two long PAN13 documents
+#: share common words across millions of unit pairs.
+PAIR_PRODUCTS_AT_ONCE = 4_000_000
+
+
+def _unit_pair_sums(row_of: np.ndarray, columns: np.ndarray, weights: np.ndarray, split: int,
+                    n_s: int, n_t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each source unit x target unit: the sum of their shared words' weight products (the
+    cosine of L2-normalised rows), and how many words they share. Entries before ``split``
+    are the source's; each pair's products are added in the order of their columns."""
+    by_column = np.argsort(columns[:split], kind="stable")
+    s_col, s_row, s_w = columns[:split][by_column], row_of[:split][by_column], weights[:split][by_column]
+    t_order = np.argsort(columns[split:], kind="stable")
+    t_col = columns[split:][t_order]
+    t_row, t_w = row_of[split:][t_order] - n_s, weights[split:][t_order]
+    first_partner = np.searchsorted(t_col, s_col)
+    partners = np.searchsorted(t_col, s_col, side="right") - first_partner
+    cosine = np.zeros(n_s * n_t)
+    inter = np.zeros(n_s * n_t)
+    per_row = np.bincount(s_row, weights=partners, minlength=n_s)
+    group = (np.cumsum(per_row) - per_row) // PAIR_PRODUCTS_AT_ONCE
+    bounds = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), n_s]
+    for low, high in zip(bounds, bounds[1:], strict=False):
+        chosen = (s_row >= low) & (s_row < high) if len(bounds) > 2 else slice(None)
+        reps = partners[chosen]
+        source_entry = np.repeat(np.arange(len(reps)), reps)
+        offset = np.arange(len(source_entry)) - np.repeat(np.cumsum(reps) - reps, reps)
+        target_entry = first_partner[chosen][source_entry] + offset
+        cell = s_row[chosen][source_entry] * n_t + t_row[target_entry]
+        cosine += np.bincount(cell, weights=s_w[chosen][source_entry] * t_w[target_entry],
+                              minlength=n_s * n_t)
+        inter += np.bincount(cell, minlength=n_s * n_t)
+    return cosine.reshape(n_s, n_t), inter.reshape(n_s, n_t)
 
 
 def seeds(vectors: _Vectors, cosine: float | None = None, dice: float | None = None) -> np.ndarray:
@@ -371,7 +416,7 @@ def _fragment_similarity(v: _Vectors, s0: int, s1: int, t0: int, t1: int) -> flo
     return _cosine(_rows_sum(v.source, s0, s1 + 1), _rows_sum(v.target, t0, t1 + 1))
 
 
-def _rows_sum(rows: sparse.csr_matrix, first: int | list[int], stop: int | None = None) -> np.ndarray:
+def _rows_sum(rows: _Rows, first: int | list[int], stop: int | None = None) -> np.ndarray:
     """``rows[first:stop].sum(axis=0)`` (or ``rows[first].sum(axis=0)`` for a list of rows)
     as a flat array, from the CSR arrays: indexing through scipy costs tens of
     microseconds, and alignment sums ranges of rows by the hundred thousand. The same
@@ -446,7 +491,7 @@ def _brings_new_words(v: _Vectors, source: tuple[int, int], target: tuple[int, i
     return bool(new - _unit_words(rows, kept))
 
 
-def _unit_words(rows: sparse.csr_matrix, units: tuple[int, int]) -> set[int]:
+def _unit_words(rows: _Rows, units: tuple[int, int]) -> set[int]:
     """Vocabulary indices of the words in an inclusive range of unit rows."""
     return set(rows.indices[rows.indptr[units[0]]:rows.indptr[units[1] + 1]].tolist())
 
@@ -689,19 +734,20 @@ def _document_summaries(passages: list[Passage], source: Units, target: Units,
     short copies inside it unless they explain most of it."""
     if len(source) < 3 * SUMMARY_WINDOW:
         return passages
-    whole = np.asarray(v.source.sum(axis=0)).ravel()
+    source_rows, target_rows = v.source.matrix(), v.target.matrix()
+    whole = np.asarray(source_rows.sum(axis=0)).ravel()
     norm = float(np.linalg.norm(whole))
     if not norm:
         return passages
     whole /= norm
-    per_unit = np.asarray(v.target @ whole).ravel()  # rows are L2-normalised
+    per_unit = np.asarray(target_rows @ whole).ravel()  # rows are L2-normalised
     n = len(target)
     # All windows at once: a banded 0/1 matrix sums each run of SUMMARY_WINDOW rows.
     rows = np.repeat(np.arange(n), SUMMARY_WINDOW)
     cols = rows + np.tile(np.arange(SUMMARY_WINDOW), n)
     keep = cols < n
     band = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
-    windows = band @ v.target
+    windows = band @ target_rows
     lengths = np.sqrt(np.asarray(windows.multiply(windows).sum(axis=1)).ravel())
     scores = np.asarray(windows @ whole).ravel() / np.where(lengths > 0, lengths, 1.0)
     best_start = int(np.argmax(scores))
