@@ -518,26 +518,32 @@ def test_recent_units_are_reused_within_a_token_budget() -> None:
     assert made == [texts[0], texts[1], texts[2], texts[0]]
 
 
-def test_word_numbers_stay_in_their_process() -> None:
+def test_word_keys_are_the_words_own_in_any_process() -> None:
     import pickle
 
+    from newstrace.align import word_key
+
     units = units_of(CANAL[0])
-    _, rows, ids = units.token_ids()
-    assert len(ids) == sum(len(t) for t in units.tokens) and list(rows) == sorted(rows)
-    copy = pickle.loads(pickle.dumps(units))
-    assert copy._ids is None and copy.tokens == units.tokens
+    rows, keys = units.token_keys()
+    assert list(keys) == [word_key(w) for t in units.tokens for w in t] and list(rows) == sorted(rows)
+    copy = pickle.loads(pickle.dumps(units))  # as sent to a worker
+    assert all(np.array_equal(a, b) for a, b in zip(copy.token_keys(), units.token_keys(), strict=True))
+    assert word_key("council") == word_key("council") != word_key("counsel")
 
 
-def test_vectors_are_the_same_when_the_word_numbering_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pairs_vectors_do_not_depend_on_the_texts_met_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bitwise: a unit pair's cosine sums its products in column order, and a last-bit
+    # change can move a passage across a bar, so a worker's history must not order them.
     from newstrace import align
 
-    expected = _vectors(units_of(CANAL[1]), units_of(CANAL_REWRITE[1]))
-    source = units_of(CANAL[1])
-    generation = source.token_ids()[0]
-    monkeypatch.setattr(align, "MAX_WORD_IDS", 3)  # past the cap: the numbering starts again
-    vectors = _vectors(source, units_of(CANAL_REWRITE[1]))
-    assert source.token_ids()[0] == generation + 1
-    assert np.allclose(vectors.cosine, expected.cosine) and np.allclose(vectors.dice, expected.dice)
+    source, target = " ".join(CANAL), " ".join(CANAL_REWRITE)
+    expected = align._pair_vectors(units_of(source), units_of(target))
+    monkeypatch.setattr(align, "_WORDS", align._WordKeys())  # a fresh process ...
+    reversed_words = " ".join(reversed((target + " " + RAIL).split()))
+    units_of(reversed_words).token_keys()  # ... that met these words first, in another order
+    monkeypatch.setattr(align, "MAX_WORD_IDS", 3)  # and whose cache starts again
+    vectors = align._pair_vectors(units_of(source), units_of(target))
+    assert np.array_equal(vectors.cosine, expected.cosine) and np.array_equal(vectors.dice, expected.dice)
 
 
 def test_aligning_the_same_units_again_reuses_their_vectors(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,9 +23,9 @@ All functions are pure over strings and spans; every span slices its text exactl
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -114,37 +114,39 @@ class Passage:
         return Passage(self.target, self.source, self.similarity, self.kind, self.method)
 
 
-#: Every word met in this process, numbered: a text's units are numbered once
-#: (``Units.token_ids``), not again for every text they are compared with. A long-running
-#: process (the web app) starts the numbering again past ``MAX_WORD_IDS`` words (about
-#: 80 MB); units numbered before are numbered again when next compared.
+#: Words keyed once per process: at most this many kept (about 80 MB) before the cache
+#: starts again. A key is the word's own (``word_key``), so keys made before stay valid.
 MAX_WORD_IDS = 1_000_000
 
 
-class _WordNumbering:
-    """The process's word numbers and their generation (which restarts give anew)."""
+def word_key(word: str) -> int:
+    """A word's key: its first 8 bytes of BLAKE2b, the same in every process and run.
+
+    Vector columns are ordered by key, and a unit pair's cosine sums its products in
+    column order: numbered by first sight instead, the last bits of a sum, and at times a
+    passage at a bar, depended on which texts a worker had met before (PAN13 discovery
+    gave 3 of 12,933 links other passages from one run to the next). Two words share a
+    key with odds of about 3e-8 among a million words."""
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little", signed=True)
+
+
+class _WordKeys:
+    """``word_key`` of every word met, cached: a text's words are looked up once."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.generation = 0
-        self.lock = threading.RLock()  # web app threads number words at once
+        self.keys: dict[str, int] = {}
 
-    def number(self, tokens: list[list[str]], count: int) -> tuple[int, np.ndarray]:
-        """(generation, the number of each of ``count`` tokens, in order)."""
-        with self.lock:
-            ids = np.fromiter((self.ids.setdefault(w, len(self.ids)) for t in tokens for w in t),
-                              dtype=np.int64, count=count)
-            return self.generation, ids
-
-    def restart_past(self, limit: int) -> None:
-        """Start the numbering again once more than ``limit`` words are numbered."""
-        with self.lock:
-            if len(self.ids) > limit:
-                self.ids.clear()
-                self.generation += 1
+    def of(self, tokens: list[list[str]], count: int) -> np.ndarray:
+        keys = self.keys
+        if len(keys) > MAX_WORD_IDS:
+            keys.clear()
+        # get, then setdefault: safe while another thread (the web app's) clears the cache
+        return np.fromiter((keys.get(w) or keys.setdefault(w, word_key(w)) for t in tokens for w in t),
+                           dtype=np.int64, count=count)
 
 
-_WORDS = _WordNumbering()
+_WORDS = _WordKeys()
 
 
 @dataclass
@@ -154,23 +156,18 @@ class Units:
     spans: list[Span]
     tokens: list[list[str]]
     text_length: int
-    _ids: tuple[int, np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False,
-                                                            compare=False)
+    _keys: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False,
+                                                        compare=False)
 
     def __len__(self) -> int:
         return len(self.spans)
 
-    def token_ids(self) -> tuple[int, np.ndarray, np.ndarray]:
-        """(numbering generation, unit of each token, the token's number), in token order."""
-        if self._ids is None or self._ids[0] != _WORDS.generation:
+    def token_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """(unit of each token, the token's ``word_key``), in token order."""
+        if self._keys is None:
             rows = np.repeat(np.arange(len(self.tokens)), [len(t) for t in self.tokens])
-            generation, ids = _WORDS.number(self.tokens, len(rows))
-            self._ids = (generation, rows, ids)
-        return self._ids
-
-    def __getstate__(self) -> dict[str, object]:
-        # the numbers are this process's: another process numbers the words again
-        return {**self.__dict__, "_ids": None}
+            self._keys = (rows, _WORDS.of(self.tokens, len(rows)))
+        return self._keys
 
 
 def units_of(text: str, sentences: Sequence[Span] | None = None) -> Units:
@@ -305,11 +302,9 @@ def _pair_vectors(source: Units, target: Units) -> _Vectors:
     of microseconds to build (16 a pair were a fifth of a PAN13 analysis). The values are
     bitwise those of scipy's ``s @ t.T``: each unit pair's products are added in the order
     of their word columns, as scipy's sparse product adds them (``_unit_pair_sums``).
-    Words are numbered once per text (``Units.token_ids``), so the columns follow those
-    numbers: the same passages (similarities to 1e-9) on 900 PAN13 pairs."""
-    with _WORDS.lock:  # both texts numbered in one generation
-        _WORDS.restart_past(MAX_WORD_IDS)
-        (_, rows_s, ids_s), (_, rows_t, ids_t) = source.token_ids(), target.token_ids()
+    Columns follow the words' keys (``word_key``), looked up once per text
+    (``Units.token_keys``): a pair's vectors are the same whatever the process met before."""
+    (rows_s, ids_s), (rows_t, ids_t) = source.token_keys(), target.token_keys()
     words, cols = np.unique(np.concatenate([ids_s, ids_t]), return_inverse=True)
     size, n_s, n_t = max(1, len(words)), len(source), len(target)
     n = n_s + n_t
