@@ -541,7 +541,7 @@ def test_a_pairs_vectors_do_not_depend_on_the_texts_met_before(monkeypatch: pyte
     monkeypatch.setattr(align, "_WORDS", align._WordKeys())  # a fresh process ...
     reversed_words = " ".join(reversed((target + " " + RAIL).split()))
     units_of(reversed_words).token_keys()  # ... that met these words first, in another order
-    monkeypatch.setattr(align, "MAX_WORD_IDS", 3)  # and whose cache starts again
+    monkeypatch.setattr(align, "MAX_WORD_KEYS", 3)  # and whose cache starts again
     vectors = align._pair_vectors(units_of(source), units_of(target))
     assert np.array_equal(vectors.cosine, expected.cosine) and np.array_equal(vectors.dice, expected.dice)
 

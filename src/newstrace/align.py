@@ -116,7 +116,7 @@ class Passage:
 
 #: Words keyed once per process: at most this many kept (about 80 MB) before the cache
 #: starts again. A key is the word's own (``word_key``), so keys made before stay valid.
-MAX_WORD_IDS = 1_000_000
+MAX_WORD_KEYS = 1_000_000
 
 
 def word_key(word: str) -> int:
@@ -139,7 +139,7 @@ class _WordKeys:
 
     def of(self, tokens: list[list[str]], count: int) -> np.ndarray:
         keys = self.keys
-        if len(keys) > MAX_WORD_IDS:
+        if len(keys) > MAX_WORD_KEYS:
             keys.clear()
         # get, then setdefault: safe while another thread (the web app's) clears the cache
         return np.fromiter((keys.get(w) or keys.setdefault(w, word_key(w)) for t in tokens for w in t),
