@@ -729,12 +729,12 @@ def _document_summaries(passages: list[Passage], source: Units, target: Units,
     short copies inside it unless they explain most of it."""
     if len(source) < 3 * SUMMARY_WINDOW:
         return passages
-    source_rows, target_rows = v.source.matrix(), v.target.matrix()
-    whole = np.asarray(source_rows.sum(axis=0)).ravel()
+    whole = np.asarray(v.source.matrix().sum(axis=0)).ravel()
     norm = float(np.linalg.norm(whole))
     if not norm:
         return passages
     whole /= norm
+    target_rows = v.target.matrix()
     per_unit = np.asarray(target_rows @ whole).ravel()  # rows are L2-normalised
     n = len(target)
     # All windows at once: a banded 0/1 matrix sums each run of SUMMARY_WINDOW rows.

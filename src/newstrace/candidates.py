@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -539,15 +539,14 @@ def _word_weights(text: str, spans: Sequence[Span]) -> dict[str, float]:
     for match in _WORD.finditer(" ".join(outside)):
         word = match.group().lower()
         counts[word] = counts.get(word, 0) + 1
-    return {w: (1 + math.log(n)) * _rarity(w) for w, n in counts.items()}
+    from .transform import zipf  # cached per word
+
+    return {w: (1 + math.log(n)) * _rarity(zipf(w)) for w, n in counts.items()}
 
 
-@lru_cache(maxsize=65536)
-def _rarity(word: str) -> float:
-    from .transform import zipf
-
-    # wordfreq's Zipf scale is log10 of the frequency per 10^9 words: 9 - zipf = -log10(f)
-    scale = zipf(word)
+def _rarity(scale: float) -> float:
+    """A word's weight from its wordfreq Zipf value ``scale`` (log10 of its frequency per
+    10^9 words, so 9 - scale = -log10(f)); unknown words (0) weigh the most."""
     return min(_RAREST_WORD_WEIGHT, 9.0 - scale) if scale else _RAREST_WORD_WEIGHT
 
 
