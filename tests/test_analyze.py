@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -721,3 +722,27 @@ def test_a_reports_lead_retelling_another_report_of_its_story_is_not_a_link() ->
     assert reuse_score(independent, original, summary(independent, original, 0.0), options) is None
     assert isinstance(reuse_score(independent, original, summary(independent, original, 0.4), options), float)
     assert isinstance(reuse_score(independent, museum, summary(independent, museum, 0.0), options), float)
+
+
+@pytest.mark.parametrize("order", [("z-first", "a-again", "copy"), ("copy", "a-again", "z-first")])
+def test_a_copy_of_a_text_published_twice_joins_the_story_of_the_first_id(
+        tmp_path: Path, order: tuple[str, ...]) -> None:
+    # One article published again three years later (two stories: far apart in time) and
+    # an undated excerpt of it: both publications are its parents with equal scores, and
+    # the tie goes to the first id, whatever order the records came in.
+    records = {
+        "z-first": {"id": "z-first", "title": "Breakwater", "text": ARTICLE, "published": "2020-01-10"},
+        "a-again": {"id": "a-again", "title": "Breakwater", "text": ARTICLE, "published": "2023-06-01"},
+        "copy": {"id": "copy", "title": "Breakwater plan", "text": ARTICLE.split("\n\n")[0]},
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "records.jsonl").write_text("".join(json.dumps(records[k]) + "\n" for k in order))
+    options = Options(progress=False, semantic=False)
+    with newstrace.open_store(tmp_path / "tie.duckdb") as store:
+        newstrace.ingest([corpus], store, options)
+        newstrace.analyze(store, options)
+        data = newstrace.export_data(store)
+    derived = {(link["source"], link["target"]) for link in data["links"] if link["relation"] == "derived"}
+    assert {("z-first", "copy"), ("a-again", "copy")} <= derived
+    assert sorted(sorted(s["documents"]) for s in data["stories"]) == [["a-again", "copy"], ["z-first"]]
