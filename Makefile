@@ -29,8 +29,11 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: browser tests will be skipped"; }
 
-test: $(STAMP) browser
+lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

@@ -211,7 +211,8 @@ def _split_long_units(text: str, units: Units) -> Units:
             tokens.append(unit_tokens)
             continue
         words_in = list(_WORD_SPANS.finditer(text, start, end))
-        chunk_start, chunk_tokens = start, []
+        chunk_start = start
+        chunk_tokens: list[str] = []
         for match in words_in:
             word = match.group(0).lower()
             if word in STOPWORDS:
@@ -589,7 +590,8 @@ def window_units(text: str, size: int = WINDOW_WORDS) -> Units:
     One pass over the words: through ``_word_spans`` it took a third longer."""
     spans: list[Span] = []
     tokens: list[list[str]] = []
-    start, end, chunk = 0, 0, []
+    start, end = 0, 0
+    chunk: list[str] = []
     for match in _WORD_SPANS.finditer(text):
         word = match.group(0).lower()
         if word in STOPWORDS:

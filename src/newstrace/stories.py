@@ -19,8 +19,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .store import Store
 
 #: Lead-embedding cosine to a story centroid that alone places a document in the story.
 STORY_COSINE = 0.80
@@ -310,7 +314,7 @@ def adjusted_rand_index(truth: Sequence[str], predicted: Sequence[str]) -> float
 
 
 # ----------------------------------------------------------------------------- store
-def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-untyped-def]
+def update_stories(store: Store, doc_ids: Sequence[str]) -> int:
     """Place ``doc_ids`` (new or changed documents) into the store's stories; returns how
     many stories exist afterwards. Other documents keep their stories."""
     import pyarrow as pa
@@ -376,11 +380,11 @@ def update_stories(store, doc_ids: Sequence[str]) -> int:  # type: ignore[no-unt
     return _count(store)
 
 
-def _count(store) -> int:  # type: ignore[no-untyped-def]
-    return int(store.con.execute("SELECT count(DISTINCT story_id) FROM story_members").fetchone()[0])
+def _count(store: Store) -> int:
+    return int(store.scalar("SELECT count(DISTINCT story_id) FROM story_members"))
 
 
-def _vectors(store, doc_ids: Sequence[str] | None = None) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+def _vectors(store: Store, doc_ids: Sequence[str] | None = None) -> dict[str, np.ndarray]:
     if doc_ids is None:
         rows = store.con.execute("SELECT doc_id, vector FROM doc_vectors").fetchall()
     else:
@@ -389,7 +393,7 @@ def _vectors(store, doc_ids: Sequence[str] | None = None) -> dict[str, np.ndarra
     return {r[0]: np.asarray(r[1], dtype=np.float32) for r in rows}
 
 
-def _load_stories(store) -> list[Story]:  # type: ignore[no-untyped-def]
+def _load_stories(store: Store) -> list[Story]:
     rows = store.con.execute(
         "SELECT m.story_id, m.doc_id, d.published, v.vector FROM story_members m "
         "JOIN documents d ON d.id = m.doc_id LEFT JOIN doc_vectors v ON v.doc_id = m.doc_id "

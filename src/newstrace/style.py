@@ -16,6 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline  # training scripts only (a dev dependency)
 
 _FUNCTION_WORDS_TEXT = (
     "the a an of to in on at for with by from as and or but that which who whom whose this "
@@ -129,12 +133,12 @@ class StyleModel:
                 "trained_on": self.trained_on}
 
     @classmethod
-    def from_json(cls, raw: dict) -> StyleModel:  # type: ignore[type-arg]
+    def from_json(cls, raw: dict[str, Any]) -> StyleModel:
         return cls(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]),
                    tuple(raw["weights"]), float(raw["bias"]), raw.get("trained_on", ""))
 
     @classmethod
-    def from_fitted(cls, pipeline, trained_on: str,  # type: ignore[no-untyped-def]
+    def from_fitted(cls, pipeline: Pipeline, trained_on: str,
                     with_source: bool = False) -> StyleModel:
         """From a fitted scikit-learn ``StandardScaler`` + ``LogisticRegression`` pipeline
         (the training scripts'), rounded for a compact JSON file."""
@@ -208,13 +212,13 @@ class SoftmaxModel:
                 "trained_on": self.trained_on}
 
     @classmethod
-    def from_json(cls, raw: dict) -> SoftmaxModel:  # type: ignore[type-arg]
+    def from_json(cls, raw: dict[str, Any]) -> SoftmaxModel:
         return cls(tuple(raw["features"]), tuple(raw["classes"]), tuple(raw["mean"]),
                    tuple(raw["scale"]), tuple(tuple(r) for r in raw["weights"]),
                    tuple(raw["bias"]), raw.get("trained_on", ""))
 
     @classmethod
-    def from_fitted(cls, pipeline, features: list[str], trained_on: str) -> SoftmaxModel:  # type: ignore[no-untyped-def]
+    def from_fitted(cls, pipeline: Pipeline, features: list[str], trained_on: str) -> SoftmaxModel:
         """From a fitted ``StandardScaler`` + multinomial ``LogisticRegression`` pipeline."""
         scaler, logistic = pipeline.steps[0][1], pipeline.steps[1][1]
         return cls(tuple(features), tuple(str(c) for c in logistic.classes_),
@@ -224,7 +228,7 @@ class SoftmaxModel:
                    tuple(round(float(v), 6) for v in logistic.intercept_), trained_on)
 
 
-def _model_json(name: str) -> dict:  # type: ignore[type-arg]
+def _model_json(name: str) -> dict[str, Any]:
     return json.loads(resources.files("newstrace").joinpath(f"data/{name}.json").read_text())
 
 
@@ -334,13 +338,13 @@ class TermsModel:
                 "bias": [round(x, 5) for x in self.bias], "trained_on": self.trained_on}
 
     @classmethod
-    def from_json(cls, raw: dict) -> TermsModel:  # type: ignore[type-arg]
+    def from_json(cls, raw: dict[str, Any]) -> TermsModel:
         return cls({t: i for i, t in enumerate(raw["terms"])}, tuple(raw["idf"]),
                    tuple(raw["classes"]), tuple(tuple(r) for r in raw["weights"]),
                    tuple(raw["bias"]), raw.get("trained_on", ""))
 
     @classmethod
-    def from_fitted(cls, pipeline, trained_on: str) -> TermsModel:  # type: ignore[no-untyped-def]
+    def from_fitted(cls, pipeline: Pipeline, trained_on: str) -> TermsModel:
         """From a fitted ``TfidfVectorizer`` + multinomial ``LogisticRegression`` pipeline."""
         vectorizer, logistic = pipeline.steps[0][1], pipeline.steps[1][1]
         return cls({str(t): int(i) for t, i in vectorizer.vocabulary_.items()},

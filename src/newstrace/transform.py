@@ -19,6 +19,8 @@ from .align import Passage
 from .normalize import STOPWORDS, stem, words
 
 if TYPE_CHECKING:
+    from .candidates import Link
+    from .model import Document
     from .style import TermsModel
 
 #: Character similarity (rapidfuzz ratio, 0-100, whitespace and case folded) above which a
@@ -301,10 +303,10 @@ class WordEdits:
         opcodes = Levenshtein.opcodes([w.lower() for w in s_words], [w.lower() for w in t_words])
         return cls(s_words, t_words, list(opcodes))
 
-    def swaps(self) -> list[dict[str, str]]:
+    def swaps(self) -> list[dict[str, object]]:
         """One-for-one swaps of one or two words, each with both words' Zipf frequency."""
         s_words, t_words = self.source_words, self.copy_words
-        table: list[dict[str, str]] = []
+        table: list[dict[str, object]] = []
         for op in self.opcodes:
             if op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start <= 2:
                 for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
@@ -326,7 +328,7 @@ class WordEdits:
         return rebuilt / max(1, len(self.source_words) + len(self.copy_words))
 
 
-def substitutions(source: str, target: str, limit: int = 50) -> tuple[list[dict[str, str]], int]:
+def substitutions(source: str, target: str, limit: int = 50) -> tuple[list[dict[str, object]], int]:
     """One-for-one word swaps between aligned texts (``source word -> copy word``), as an
     article spinner makes them, and the number of source words compared. Each swap carries
     both words' Zipf frequency (see ``zipf``): a spinner's choice is often far rarer."""
@@ -367,7 +369,7 @@ def _uncovered(text: str, spans: list[tuple[int, int]], min_chars: int = 40) -> 
     return out
 
 
-def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def describe_link(source: Document, target: Document, link: Link) -> list[dict[str, object]]:
     """Transformation labels of a verified link (multi-label), each with a score and
     evidence a person can check."""
     from .align import coverage
@@ -427,25 +429,24 @@ def describe_link(source, target, link) -> list[dict[str, object]]:  # type: ign
     return labels
 
 
-def translation_labels(source, target) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def translation_labels(source: Document, target: Document) -> list[dict[str, object]]:
     """A copy in another language than its source: ``translation``, and
     ``machine_translation`` when an English copy reads like a system's output."""
     from .translation import MACHINE_TRANSLATION_THRESHOLD, machine_translation_evidence
 
-    labels = [_label("translation", 0.9, source_language=source.language,
-                     target_language=target.language)]
+    languages = {"source_language": source.language, "target_language": target.language}
     if target.language != "en":
-        return labels  # the style model knows English only
+        return [_label("translation", 0.9, **languages)]  # the style model knows English only
     evidence = machine_translation_evidence(target.text, source.text, source.language)
-    labels[0]["evidence"]["machine_translation_score"] = evidence["score"]
+    labels = [_label("translation", 0.9, **languages, machine_translation_score=evidence["score"])]
     if evidence["score"] >= MACHINE_TRANSLATION_THRESHOLD:
-        labels.append(_label("machine_translation", float(evidence["score"]),  # type: ignore[arg-type]
+        labels.append(_label("machine_translation", evidence["score"],
                              features=evidence["features"],
                              flagged_passages=evidence["flagged_passages"]))
     return labels
 
 
-def source_blind_signals(doc) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def source_blind_signals(doc: Document) -> list[dict[str, object]]:
     """What the text alone says of a document with no source in the corpus."""
     signals = []
     debris = [e for e in doc.evidence if e.get("kind") == "markup_debris"]
@@ -477,13 +478,13 @@ SOURCE_BLIND_WORDING = 0.9
 REWRITE_SOURCE_WORDING = 0.5
 
 
-def reads_as_model_rewrite(source, copy) -> bool:  # type: ignore[no-untyped-def]
+def reads_as_model_rewrite(source: Document, copy: Document) -> bool:
     """Whether the wording model reads ``copy`` as model-written and ``source`` not: the
     test the ``llm_rewrite`` label applies (BASIL's human articles never pass it)."""
     return _reads_as_rewrite(_llm_wording(source), _llm_wording(copy))
 
 
-def reads_human(doc) -> bool:  # type: ignore[no-untyped-def]
+def reads_human(doc: Document) -> bool:
     """Whether the wording model reads an English text as written by a person (a wording
     score under ``REWRITE_SOURCE_WORDING``); False for a text it cannot read."""
     return doc.language in (None, "", "en") and _llm_wording(doc) < REWRITE_SOURCE_WORDING
@@ -494,7 +495,7 @@ def _reads_as_rewrite(wording_source: float, wording_copy: float) -> bool:
     return wording_copy >= SOURCE_BLIND_WORDING and wording_source < REWRITE_SOURCE_WORDING
 
 
-def _llm_wording(doc) -> float:  # type: ignore[no-untyped-def]
+def _llm_wording(doc: Document) -> float:
     """The wording score of an English (or undetected-language) text; 0 for others: the
     model read English only."""
     if doc.language not in (None, "", "en"):

@@ -16,6 +16,8 @@ text is known to be a translation: on links whose source is in another language.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from .style import (
     StyleModel,
     calque_hits,
@@ -63,15 +65,21 @@ def machine_translation_score(text: str, source_text: str,
     return model.score(translation_vector(text, source_text, model))
 
 
+class MachineTranslationEvidence(TypedDict):
+    score: float
+    features: list[dict[str, object]]
+    flagged_passages: list[dict[str, object]]
+
+
 def machine_translation_evidence(text: str, source_text: str, source_language: str | None = None,
-                                 top: int = 6) -> dict[str, object]:
+                                 top: int = 6) -> MachineTranslationEvidence:
     """Why the model leans to machine translation: the features that push the score up
     most, and the sentences carrying the literal-translation phrases it counts."""
     model = machine_translation_model(source_language)
     vector = translation_vector(text, source_text, model)
     ranked = sorted(zip(model.features, model.contributions(vector), strict=True),
                     key=lambda fc: -fc[1])
-    flagged = []
+    flagged: list[dict[str, object]] = []
     for start, sentence in sentences_with_offsets(text):
         hits = calque_hits(sentence)
         if hits:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
@@ -83,7 +83,8 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
                   "claims. Document ids are passed as query parameters.")
 
     @app.middleware("http")
-    async def require_token(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def require_token(request: Request,
+                            call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if token is not None:
             given = request.query_params.get("token") or \
                 request.headers.get("authorization", "").removeprefix("Bearer ").strip()
@@ -92,7 +93,7 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
         return await call_next(request)
 
     @app.exception_handler(NewstraceError)
-    async def domain_error(request: Request, exc: NewstraceError) -> JSONResponse:
+    async def domain_error(request: Request, exc: NewstraceError) -> Response:
         status = 404 if isinstance(exc, DocumentNotFound) else 400
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=status)
@@ -168,9 +169,8 @@ def create_app(db: str | Path, token: str | None = None, options: Options | None
             titles = dict(store.con.execute("SELECT id, title FROM documents WHERE list_contains(?, id)",
                                             [wanted]).fetchall())
             counts = {"documents": store.count_documents(),
-                      "links": store.con.execute("SELECT count(*) FROM links").fetchone()[0],
-                      "stories": store.con.execute(
-                          "SELECT count(DISTINCT story_id) FROM story_members").fetchone()[0]}
+                      "links": store.scalar("SELECT count(*) FROM links"),
+                      "stories": store.scalar("SELECT count(DISTINCT story_id) FROM story_members")}
         return page("index.html.j2", q=q, source=source, date_from=date_from, date_to=date_to,
                     results=results, stories=stories, titles=titles, counts=counts)
 
