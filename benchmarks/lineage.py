@@ -1,7 +1,7 @@
 """Stories and lineage on real data (issue 4): BASIL and SheepDog.
 
     .venv/bin/python benchmarks/lineage.py [--data ../shared/data] [--only basil|sheepdog]
-        [--keep DIR]  (keeps the stores there, to look into)
+        [--keep DIR]  (keeps the stores there, to look into)  [--preset default|fast|thorough]
 
 BASIL: 300 articles, 100 events x 3 outlets, ingested together: adjusted Rand index of the
 stories against the event triplets (target >= 0.90) and the number of derivation links
@@ -91,14 +91,15 @@ import time
 from pathlib import Path
 
 from newstrace import Options, analyze, export_data, ingest, open_store
+from newstrace.options import PRESETS
 from newstrace.stories import adjusted_rand_index
 
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 STYLES = ("objective", "neutral", "emotionally_triggering", "sensational")
 
 
-def run_store(folder: Path, tmp: Path, name: str) -> dict:
-    options = Options(progress=False)
+def run_store(folder: Path, tmp: Path, name: str, preset: str) -> dict:
+    options = Options.preset(preset, progress=False)
     with open_store(tmp / f"{name}.duckdb") as store:
         start = time.perf_counter()
         report = ingest([folder], store, options)
@@ -110,9 +111,9 @@ def run_store(folder: Path, tmp: Path, name: str) -> dict:
     return data
 
 
-def basil(data_dir: Path, tmp: Path) -> None:
+def basil(data_dir: Path, tmp: Path, preset: str) -> None:
     folder = data_dir / "basil" / "articles"
-    data = run_store(folder, tmp, "basil")
+    data = run_store(folder, tmp, "basil", preset)
     truth, outlet = {}, {}
     for path in folder.rglob("*.json"):
         record = json.loads(path.read_text())
@@ -127,7 +128,7 @@ def basil(data_dir: Path, tmp: Path) -> None:
           f"links between outlets {len(cross)} ({len(same_event)} within one event)")
 
 
-def sheepdog(data_dir: Path, tmp: Path) -> None:
+def sheepdog(data_dir: Path, tmp: Path, preset: str) -> None:
     rows = [json.loads(line) for line in (data_dir / "sheepdog-politifact" / "train.jsonl").open()]
     folder = tmp / "sheepdog"
     folder.mkdir()
@@ -135,7 +136,7 @@ def sheepdog(data_dir: Path, tmp: Path) -> None:
         for row in rows:
             for version in ("source", *STYLES):
                 out.write(json.dumps({"id": f"{row['id']}/{version}", "text": row[version]}) + "\n")
-    data = run_store(folder, tmp, "sheepdog")
+    data = run_store(folder, tmp, "sheepdog", preset)
     parents: dict[str, set[str]] = {}
     top_parent: dict[str, tuple[float, str]] = {}  # the parent whose link scores highest
     for link in data["links"]:
@@ -180,6 +181,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--only", choices=("basil", "sheepdog"))
     parser.add_argument("--keep", type=Path, help="keep the stores in this (new) folder")
+    parser.add_argument("--preset", default="default", choices=sorted(PRESETS))
     args = parser.parse_args()
     if not (args.data / "basil").is_dir():
         print(f"evaluation data not found at {args.data}", file=sys.stderr)
@@ -190,9 +192,9 @@ def main() -> int:
             args.keep.mkdir(parents=True)
             folder = args.keep
         if args.only in (None, "basil"):
-            basil(args.data, folder)
+            basil(args.data, folder, args.preset)
         if args.only in (None, "sheepdog"):
-            sheepdog(args.data, folder)
+            sheepdog(args.data, folder, args.preset)
     return 0
 
 
