@@ -505,8 +505,20 @@ def test_a_compilation_is_downstream_of_its_sources(tmp_path: Path) -> None:
     assert all(d["by"] == "compilation" for d in digest_links.values())
 
 
-def test_a_link_the_consistency_pass_reversed_stays_reversed_while_its_evidence_holds(tmp_path: Path) -> None:
-    from newstrace.lineage import _orient_compilations, _reverse_links
+def test_compilation_votes_follow_the_documents_drawn_from_now() -> None:
+    from newstrace.lineage import compilation_vote
+
+    undecided = {"by": "undecided", "coverage_a": 0.4}
+    vote, evidence = compilation_vote(("digest", "report"), undecided, {"digest": 3, "report": 1})
+    assert vote == ("report", "digest")  # the side drawing from more documents is downstream
+    assert evidence == {"by": "compilation", "coverage_a": 0.4, "regions_source": 1, "regions_target": 3}
+    # Judged again when the counts have changed, a compilation vote is undecided, as voted.
+    vote, evidence = compilation_vote(vote, evidence, {"digest": 2, "report": 1})
+    assert vote == ("report", "digest") and evidence == undecided
+
+
+def test_one_pass_owns_directions_and_a_second_update_changes_nothing(tmp_path: Path) -> None:
+    from newstrace.lineage import _make_consistent, _reverse_links
 
     folder = _digest_corpus(tmp_path)
     link = ("report-0.txt", "a-digest.txt")
@@ -514,22 +526,18 @@ def test_a_link_the_consistency_pass_reversed_stays_reversed_while_its_evidence_
         newstrace.ingest([folder], store, Options(progress=False))
         newstrace.analyze(store, Options(progress=False, semantic=False))
 
-        def direction_of(source: str, target: str) -> dict:
-            row = store.con.execute("SELECT evidence FROM links WHERE source = ? AND target = ?",
-                                    [source, target]).fetchone()
-            return json.loads(row[0])["direction"] if row else {}
+        def links() -> dict[tuple[str, str], dict]:
+            return {(s, t): json.loads(e)["direction"] for s, t, e in
+                    store.con.execute("SELECT source, target, evidence FROM links").fetchall()}
 
-        voted = direction_of(*link)
-        assert voted["by"] == "compilation"
-        _reverse_links(store, [(link, {**voted, "reversed_by": "consistency"})])
-        # Setting it back would only have it reversed (and described) again at every update.
-        assert _orient_compilations(store) == 0
-        assert direction_of(*link[::-1]) == {**voted, "reversed_by": "consistency"}
-        # Changed compilation evidence is set anew, for the consistency pass to weigh again.
-        store.con.execute("UPDATE links SET evidence = ? WHERE source = ? AND target = ?", [json.dumps(
-            {"direction": {**voted, "reversed_by": "consistency", "regions_source": 9}}), *link[::-1]])
-        assert _orient_compilations(store) == 1
-        assert direction_of(*link) == voted
+        settled = links()
+        assert settled[link]["by"] == "compilation"
+        assert _make_consistent(store, {}) == 0  # nothing reversed or relabelled again
+        # A link stored against its compilation evidence (as an older run left it) is
+        # turned back by the same pass, and only it.
+        _reverse_links(store, [(link, settled[link])])
+        assert _make_consistent(store, {}) == 1
+        assert links() == settled
 
 
 LIBRARY_REPORT = (

@@ -918,24 +918,30 @@ def _figure_votes(store: Store) -> list[tuple[str, str, str]]:
 
 def _make_consistent(store: Store, readings: dict[str, float],
                      isolated: Sequence[tuple[str, str]] = ()) -> int:
-    """Reverse the stored links ``consistent_reversals`` names, or restore links it
-    reversed before; returns how many links changed. A changed link is stored
-    undescribed, for ``describe_pending`` to describe in its new direction. ``readings``
-    are the wording log-odds of the linked documents (``_wording_readings``);
-    ``isolated`` links (``_isolated_passage_links``) do not count for human origins."""
+    """Store every link in the direction the votes of its group agree with; returns how
+    many links changed. One pass owns each link's direction: a pair's own evidence votes
+    (or, where it was silent, the compilation evidence as it stands now:
+    ``compilation_vote``), and ``consistent_reversals`` turns round the weak votes the rest
+    of the group outweighs. A link stored the other way round from then is stored
+    undescribed, for ``describe_pending`` to describe in its new direction; one whose
+    evidence changed and not its direction keeps its description. ``readings`` are the
+    wording log-odds of the linked documents (``_wording_readings``); ``isolated`` links
+    (``_isolated_passage_links``) do not count for human origins."""
     import json
 
     rows = store.con.execute(
         "SELECT source, target, evidence FROM links ORDER BY source, target").fetchall()
-    votes, reversed_now = [], set()
-    evidence_of = {}
+    drawn = _drawn_regions(store)
+    votes = []
+    stored: dict[tuple[str, str], tuple[tuple[str, str], dict[str, Any], dict[str, Any]]] = {}
     for source, target, evidence in rows:
         direction = json.loads(evidence or "{}").get("direction", {})
         vote = (target, source) if direction.get("reversed_by") else (source, target)
-        votes.append((*vote, _vote_kind(direction)))
-        evidence_of[source, target] = direction
-        if direction.get("reversed_by"):
-            reversed_now.add(vote)
+        voted = {k: v for k, v in direction.items() if k != "reversed_by"}
+        if voted.get("by") in COMPILATION_DECIDES:
+            vote, voted = compilation_vote(vote, voted, drawn)
+        votes.append((*vote, _vote_kind(voted)))
+        stored[vote] = ((source, target), direction, voted)
     apart = {frozenset(link) for link in isolated}
     counted = [(s, t) for s, t, _ in votes if frozenset((s, t)) not in apart]
     # The wording model votes on every linked pair, and finds human origins, when this
@@ -947,15 +953,22 @@ def _make_consistent(store: Store, readings: dict[str, float],
     wanted = consistent_reversals(votes, origins=origins, readings=readings,
                                   weak=isolated, extra=extra,
                                   accuracies={"wording": accuracy} if accuracy else None)
-    changes = []
-    for vote in sorted(wanted ^ reversed_now):
-        stored = vote[::-1] if vote in reversed_now else vote
-        direction = {k: v for k, v in evidence_of[stored].items() if k != "reversed_by"}
-        if vote in wanted:
-            direction["reversed_by"] = "consistency"
-        changes.append((stored, direction))
-    _reverse_links(store, changes)
-    return len(changes)
+    reverse, relabel = [], []
+    for vote in sorted(stored):
+        link, before, voted = stored[vote]
+        after = {**voted, "reversed_by": "consistency"} if vote in wanted else voted
+        if (vote[::-1] if vote in wanted else vote) != link:
+            reverse.append((link, after))
+        elif after != before:
+            relabel.append((*link, after))
+    if relabel:
+        evidence_of = dict(((s, t), json.loads(e or "{}")) for s, t, e in rows)
+        with store.transaction():
+            store.con.executemany(
+                "UPDATE links SET evidence = ? WHERE source = ? AND target = ?",
+                [[json.dumps({**evidence_of[s, t], "direction": after}), s, t] for s, t, after in relabel])
+    _reverse_links(store, reverse)
+    return len(reverse) + len(relabel)
 
 
 def _wording_readings(store: Store, ids: set[str]) -> dict[str, float]:
@@ -1057,48 +1070,33 @@ def compilation_direction(source_regions: int, target_regions: int) -> int:
     return 0
 
 
-def _orient_compilations(store: Store) -> int:
-    """Give the links left undecided (or set by this evidence before) their compilation
-    direction; returns how many links changed. A link the consistency pass reversed keeps
-    its reversal while its compilation evidence is unchanged: setting it back would have
-    it reversed, and described, again at every update."""
-    import json
-
+def _drawn_regions(store: Store) -> dict[str, int]:
+    """For each linked document, how many documents it drew distinct passages from or gave
+    them to (``disjoint_regions`` of its links' extents in it)."""
     rows = store.con.execute(
-        "SELECT l.source, l.target, l.evidence, min(p.source_start), max(p.source_end), "
+        "SELECT l.source, l.target, min(p.source_start), max(p.source_end), "
         "min(p.target_start), max(p.target_end) FROM links l JOIN passages p "
         "ON p.source = l.source AND p.target = l.target GROUP BY ALL ORDER BY 1, 2").fetchall()
     regions: dict[str, list[tuple[int, int]]] = {}
-    for source, target, _, s0, s1, t0, t1 in rows:
+    for source, target, s0, s1, t0, t1 in rows:
         regions.setdefault(source, []).append((s0, s1))
         regions.setdefault(target, []).append((t0, t1))
-    drawn = {doc: disjoint_regions(spans) for doc, spans in regions.items()}
-    reverse, relabel = [], []
-    for source, target, evidence, *_ in rows:
-        direction = json.loads(evidence or "{}").get("direction", {})
-        if direction.get("by") not in COMPILATION_DECIDES:
-            continue
-        # A link the consistency pass reversed is judged the way its evidence voted.
-        voted = (target, source) if direction.get("reversed_by") else (source, target)
-        verdict = compilation_direction(drawn[voted[0]], drawn[voted[1]])
-        new = {k: v for k, v in direction.items() if k not in ("reversed_by", "regions_source", "regions_target")}
-        new["by"] = "compilation" if verdict else "undecided"
-        upstream, downstream = voted if verdict >= 0 else voted[::-1]
-        if verdict:
-            new.update(regions_source=drawn[upstream], regions_target=drawn[downstream])
-        if voted != (source, target) and verdict >= 0 \
-                and new == {k: v for k, v in direction.items() if k != "reversed_by"}:
-            continue  # its evidence is as it was: the consistency pass decides again
-        if (upstream, downstream) != (source, target):
-            reverse.append(((source, target), new))
-        elif new != direction:
-            relabel.append((source, target, {**json.loads(evidence or "{}"), "direction": new}))
-    if relabel:
-        with store.transaction():
-            store.con.executemany("UPDATE links SET evidence = ? WHERE source = ? AND target = ?",
-                                  [[json.dumps(evidence), source, target] for source, target, evidence in relabel])
-    _reverse_links(store, reverse)
-    return len(reverse) + len(relabel)
+    return {doc: disjoint_regions(spans) for doc, spans in regions.items()}
+
+
+def compilation_vote(vote: tuple[str, str], direction: dict[str, Any], drawn: dict[str, int]
+                     ) -> tuple[tuple[str, str], dict[str, Any]]:
+    """The vote (upstream, downstream) and direction evidence of a link whose own evidence
+    was silent (``by`` undecided, or compilation as judged before), from the documents each
+    side drew distinct passages from now (``drawn``): ``compilation`` with the two counts
+    when they differ by ``COMPILATION_MARGIN``, else ``undecided`` the way ``vote`` runs."""
+    verdict = compilation_direction(drawn.get(vote[0], 0), drawn.get(vote[1], 0))
+    evidence = {k: v for k, v in direction.items() if k not in ("regions_source", "regions_target")}
+    evidence["by"] = "compilation" if verdict else "undecided"
+    upstream, downstream = vote if verdict >= 0 else vote[::-1]
+    if verdict:
+        evidence.update(regions_source=drawn[upstream], regions_target=drawn[downstream])
+    return (upstream, downstream), evidence
 
 
 class LineageUpdate(NamedTuple):
@@ -1120,8 +1118,7 @@ def update_lineage(store: Store, options: Options | None = None) -> LineageUpdat
 
     # Family links rest on the directions and parents of the verified links: made again.
     before = _drop_family_links(store)
-    _orient_compilations(store)
-    # Reversing links changes no document's text, so one reading serves both passes.
+    # Reversing links changes no document's text, so one reading serves directions and parents.
     readings = _wording_readings(store, {d for row in store.con.execute(
         "SELECT source, target FROM links").fetchall() for d in row})
     options = options or Options(progress=False)
