@@ -318,6 +318,7 @@ def test_lineage_cli_formats(lineage_store, tmp_path: Path) -> None:
     text = runner.invoke(cli, ["lineage", "c-respun", "--db", db])
     assert text.exit_code == 0, text.output
     assert "a-original" in text.stdout and "copy of b-spun" in text.stdout
+    assert "direction by " in text.stdout  # what decided each parent's direction is named
     svg = runner.invoke(cli, ["lineage", "a-original", "--db", db, "--format", "svg"])
     assert svg.stdout.startswith("<svg") and 'class="node origin"' in svg.stdout
     graphml = runner.invoke(cli, ["lineage", "a-original", "--db", db, "--format", "graphml"])

@@ -311,10 +311,9 @@ def lineage(story_or_doc: str, db: str, fmt: str, out: str | None) -> None:
         for node in sorted(graph.nodes, key=lambda n: graph.nodes[n].get("published") or ""):
             data = graph.nodes[node]
             parents = list(graph.predecessors(node))
-            role = "origin" if data.get("origin") else ("copy of " + ", ".join(
-                f"{p} ({graph.edges[p, node]['transformation']} {graph.edges[p, node]['score']:.2f}"
-                + ("; direction undecided" if graph.edges[p, node].get("direction") == "undecided" else "")
-                + ")" for p in parents) if parents else "independent")
+            role = "origin" if data.get("origin") else (
+                "copy of " + ", ".join(_parent_note(p, graph.edges[p, node]) for p in parents)
+                if parents else "independent")
             lines.append(f"  {node} [{data.get('source')}, {data.get('published') or 'no date'}]: {role}")
         text = "\n".join(lines) + "\n"
     if out:
@@ -322,6 +321,17 @@ def lineage(story_or_doc: str, db: str, fmt: str, out: str | None) -> None:
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _parent_note(parent: str, edge: dict[str, Any]) -> str:
+    """``parent (labels score; what decided the direction)`` for the text lineage."""
+    labels = edge["transformation"].replace(",", ", ")
+    by = edge.get("direction") or "undecided"
+    if edge.get("reversed_by"):  # the pair's own evidence was outweighed by its group's
+        direction = f"direction by {edge['reversed_by']}" + ("" if by == "undecided" else f", against {by}")
+    else:
+        direction = "direction undecided" if by == "undecided" else f"direction by {by}"
+    return f"{parent} ({labels} {edge['score']:.2f}; {direction})"
 
 
 @cli.command()

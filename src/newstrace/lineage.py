@@ -1225,7 +1225,9 @@ def story_graph(store: Store, story_or_doc: str) -> nx.DiGraph:
     Nodes carry document metadata and ``origin``; edges are closest-parent derivations
     with ``score``, ``method``, ``transformation`` (labels joined by commas) and
     ``direction`` (the evidence that decided it: ``published``, ``cuts``... or
-    ``undecided`` when nothing did and the edge keeps the pair's stored order)."""
+    ``undecided`` when nothing did and the edge keeps the pair's stored order) and
+    ``reversed_by`` (``consistency`` when that evidence pointed the other way and the rest
+    of the group outweighed it, else empty)."""
     from .errors import DocumentNotFound
 
     row = store.con.execute("SELECT story_id FROM story_members WHERE story_id = ? OR doc_id = ? "
@@ -1271,7 +1273,8 @@ def story_graphs(store: Store, story_ids: Sequence[str] | None = None) -> dict[s
         labels = [item.get("label", "") for item in json.loads(transformation or "[]")]
         direction = json.loads(evidence or "{}").get("direction", {})
         graphs[story_of[s]].add_edge(s, t, score=float(score or 0.0), method=method or "",
-                                     transformation=",".join(labels), direction=str(direction.get("by", "")))
+                                     transformation=",".join(labels), direction=str(direction.get("by", "")),
+                                     reversed_by=str(direction.get("reversed_by", "")))
     for graph in graphs.values():
         for node in graph.nodes:
             graph.nodes[node]["origin"] = graph.in_degree(node) == 0 and graph.out_degree(node) > 0
