@@ -481,7 +481,7 @@ def _drop_family_links(store: Store) -> set[tuple[str, str]]:
 
 
 def _add_family_links(store: Store, parents: set[tuple[str, str]], readings: dict[str, float],
-                      options) -> set[tuple[str, str]]:
+                      options: Options) -> set[tuple[str, str]]:
     """Align each family triple's article with its rewrite's copy (``family_triples``) and
     store the links found, from the article, direction "family"; returns them. A link
     ``_drop_family_links`` kept aside is put back instead of aligned again, and a pair
