@@ -48,6 +48,8 @@ def test_pages_render(client: TestClient) -> None:
     assert doc.status_code == 200 and "verbatim" in doc.text
     link = client.get("/link", params={"source": "veloria.html", "target": "veloria-llm.txt"})
     assert link.status_code == 200 and 'class="added"' in link.text and "llm_rewrite" in link.text
+    # the demo's copies are dated after their sources: the dates decided the direction
+    assert '<span id="direction">by published</span>' in link.text and "by published" in story.text
     spun = client.get("/link", params={"source": "bridge.txt", "target": "newsfarm-bridge.txt"}).text
     assert "metropolis" in spun and "built-in method" not in spun
     assert client.get("/document", params={"id": "missing"}).status_code == 404
@@ -171,6 +173,7 @@ def test_in_a_real_browser(live_server: str, demo_db: Path, tmp_path: Path) -> N
         page.goto(report.as_uri())
         assert page.locator("svg.lineage").count() >= 1
         assert page.locator("table.claims").count() >= 1 and page.locator("svg.timeline").count() >= 1
+        assert "by published" in page.inner_text("#links")  # what decided each direction
         assert page.evaluate("window.__pwned") is None
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         browser.close()

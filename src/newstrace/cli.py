@@ -325,13 +325,11 @@ def lineage(story_or_doc: str, db: str, fmt: str, out: str | None) -> None:
 
 def _parent_note(parent: str, edge: dict[str, Any]) -> str:
     """``parent (labels score; what decided the direction)`` for the text lineage."""
+    from .lineage import direction_note
+
     labels = edge["transformation"].replace(",", ", ")
-    by = edge.get("direction") or "undecided"
-    if edge.get("reversed_by"):  # the pair's own evidence was outweighed by its group's
-        direction = f"direction by {edge['reversed_by']}" + ("" if by == "undecided" else f", against {by}")
-    else:
-        direction = "direction undecided" if by == "undecided" else f"direction by {by}"
-    return f"{parent} ({labels} {edge['score']:.2f}; {direction})"
+    direction = direction_note({"by": edge.get("direction"), "reversed_by": edge.get("reversed_by")})
+    return f"{parent} ({labels} {edge['score']:.2f}; direction {direction})"
 
 
 @cli.command()

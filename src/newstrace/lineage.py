@@ -667,6 +667,15 @@ def wording_votes(links: Iterable[tuple[str, str]], readings: dict[str, float]
     return sorted(votes)
 
 
+def direction_note(direction: dict[str, Any]) -> str:
+    """What decided a link's direction, for people: ``by published``, ``by consistency,
+    against coverage`` (the pair's own evidence outweighed by its group's), ``undecided``."""
+    by = str(direction.get("by") or "undecided")
+    if direction.get("reversed_by"):
+        return f"by {direction['reversed_by']}" + ("" if by == "undecided" else f", against {by}")
+    return "undecided" if by == "undecided" else f"by {by}"
+
+
 def _vote_kind(direction: dict[str, Any]) -> str:
     """The ``DIRECTION_ACCURACY`` key of a link's direction evidence: what decided it, and
     for originality which model did."""

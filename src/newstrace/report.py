@@ -20,10 +20,15 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The templates of the report and the web app, with their filters."""
+    from .lineage import direction_note
+
     # Autoescape everything: article text and metadata are hostile input.
-    return Environment(loader=PackageLoader("newstrace", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(loader=PackageLoader("newstrace", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["direction"] = lambda evidence: direction_note((evidence or {}).get("direction", {}))
+    return env
 
 
 def report_context(store: Store) -> dict[str, Any]:
@@ -135,7 +140,7 @@ def write_report(store: Store, out: str | Path) -> Path:
     path = Path(out)
     if not path.parent.exists():
         raise UsageError(f"folder does not exist for --out: {path.parent}")
-    template = _environment().get_template("report.html.j2")
+    template = template_environment().get_template("report.html.j2")
     path.write_text(template.render(**report_context(store)), encoding="utf-8")
     return path.resolve()
 

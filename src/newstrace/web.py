@@ -19,7 +19,6 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from .errors import DocumentNotFound, InputRejected, NewstraceError, UsageError
@@ -73,12 +72,11 @@ class _StoreAccess:
 def create_app(db: str | Path, token: str | None = None, options: Options | None = None) -> FastAPI:
     from .export import link_rows, story_rows
     from .lineage import story_graph
-    from .report import aligned_view, lineage_svg, timeline_svg
+    from .report import aligned_view, lineage_svg, template_environment, timeline_svg
 
     access = _StoreAccess(Path(db))
     options = (options or Options()).replace(progress=False)
-    env = Environment(loader=PackageLoader("newstrace", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env = template_environment()
     app = FastAPI(title="newstrace", description="News provenance: stories, copies, lineage, "
                   "claims. Document ids are passed as query parameters.")
 
