@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from newstrace.cli import cli
 from newstrace.store import Store
 
-from .conftest import ARTICLE
+from .conftest import ARTICLE, made_up_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,3 +155,20 @@ def test_python_api_matches_cli(corpus: Path, tmp_path: Path) -> None:
         assert report.documents_inserted == store.count_documents() == 9
         data = newstrace.export_data(store)
         assert len(data["documents"]) == 9
+
+
+def test_story_and_document_ids_are_never_cut_short(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    ids = [f"crawl-2024/outlet-number-{i}/a-rather-long-article-path-name-{i}.html" for i in range(2)]
+    texts = [ARTICLE, made_up_text(7, 30)]
+    (root / "r.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(ids, texts, strict=True)))
+    db = str(tmp_path / "s.duckdb")
+    run("ingest", str(root), "--db", db)
+    assert run("analyze", "--db", db, "--preset", "fast")[0] == 0
+    code, stdout, _ = run("stories", "--db", db)
+    assert code == 0 and "…" not in stdout  # folded onto more lines, not truncated
+    rows = [line.split("│")[1:-1] for line in stdout.splitlines() if line.startswith("│")]
+    origins = "".join(cells[2].strip() for cells in rows)  # the origin(s) column, line by line
+    for doc_id in ids:
+        assert doc_id in origins

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from . import __version__
 from .errors import NewstraceError, OptionsError
@@ -25,6 +25,12 @@ from .store import DEFAULT_DB, Store
 
 _console = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
+
+
+def _id_column(header: str) -> Column:
+    """A table column of document or story ids: wrapped, never cut short with an ellipsis,
+    since an id is what the next command is given."""
+    return Column(header, overflow="fold")
 
 
 def _domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -247,7 +253,7 @@ def trace(article: str, db: str, preset: str, as_json: bool, no_semantic: bool) 
     if not results:
         _console.print("no likely source found in the store")
         return
-    table = Table("source", "title", "score", "method", "passages")
+    table = Table(_id_column("source"), "title", "score", "method", "passages")
     for r in results:
         table.add_row(r.source, r.title or "", f"{r.score:.2f}", r.method,
                       ", ".join(f"{p.source[0]}-{p.source[1]} → {p.target[0]}-{p.target[1]}"
@@ -272,9 +278,9 @@ def stories(db: str, as_json: bool) -> None:
     if not rows:
         _console.print("no stories yet: run 'newstrace analyze' first")
         return
-    table = Table("story", "documents", "origin(s)", "title")
+    table = Table(_id_column("story"), "documents", _id_column("origin(s)"), "title")
     for row in rows:
-        table.add_row(row["id"], str(len(row["documents"])), ", ".join(row["origins"]),
+        table.add_row(row["id"], str(len(row["documents"])), "\n".join(row["origins"]),
                       titles.get(row["origins"][0] if row["origins"] else row["documents"][0]) or "")
     _console.print(table)
 
