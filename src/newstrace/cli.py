@@ -168,7 +168,7 @@ def errors(db: str, as_json: bool) -> None:
     if not rows:
         _console.print("no input problems recorded")
         return
-    table = Table("input", "severity", "reason")
+    table = Table(_id_column("input"), "severity", "reason")
     for row in rows:
         table.add_row(row["origin"], row["severity"], row["reason"])
     _console.print(table)
