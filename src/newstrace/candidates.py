@@ -312,8 +312,7 @@ def decide_pair(a: Document, b: Document, options: Options, cache: PairCache, *,
     passages, method = align_pair(a, b, options, cache, semantic=semantic, rewrite=rewrite)
     score = reuse_score(a, b, passages, options) if passages else None
     if score is None and options.lone_sentence_similarity is not None:
-        passages = lone_sentence_passages(a, b, options, cache, options.lone_sentence_similarity)
-        method = "lexical"
+        passages, method = lone_sentence_passages(a, b, options, cache), "lexical"
         score = reuse_score(a, b, passages, options) if passages else None
     return passages, method, score
 
@@ -492,13 +491,16 @@ def stands_on_light_passages(passages: Sequence[Passage], score: float, options:
 LONE_SENTENCE_CHARS = 50
 
 
-def lone_sentence_passages(a: Document, b: Document, options: Options, cache: PairCache,
-                           similarity: float) -> list[Passage]:
-    """Passages aligned with ``similarity`` (``options.lone_sentence_similarity``) for a
-    sentence pair alone,
+def lone_sentence_passages(a: Document, b: Document, options: Options, cache: PairCache
+                           ) -> list[Passage]:
+    """Passages aligned with ``options.lone_sentence_similarity`` (none when it is unset) for
+    a sentence pair alone,
     kept only when the texts are otherwise unalike (``outside_similarity`` under
     ``UNRELATED_OUTSIDE_SIMILARITY``): a shared sentence in texts about different things
     was copied, in texts telling one story it is what both report."""
+    similarity = options.lone_sentence_similarity
+    if similarity is None:
+        return []
     passages = align_texts(a.text, b.text, min_chars=min(LONE_SENTENCE_CHARS, options.min_passage_chars),
                            source_units=cache.units_of(a), target_units=cache.units_of(b),
                            single_seed_cosine=similarity)

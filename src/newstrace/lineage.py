@@ -943,8 +943,10 @@ def _make_consistent(store: Store, readings: dict[str, float],
     drawn = _drawn_regions(store)
     votes = []
     stored: dict[tuple[str, str], tuple[tuple[str, str], dict[str, Any], dict[str, Any]]] = {}
+    parsed: dict[tuple[str, str], dict[str, Any]] = {}
     for source, target, evidence in rows:
-        direction = json.loads(evidence or "{}").get("direction", {})
+        parsed[source, target] = json.loads(evidence or "{}")
+        direction = parsed[source, target].get("direction", {})
         vote = (target, source) if direction.get("reversed_by") else (source, target)
         voted = {k: v for k, v in direction.items() if k != "reversed_by"}
         if voted.get("by") in COMPILATION_DECIDES:
@@ -971,11 +973,10 @@ def _make_consistent(store: Store, readings: dict[str, float],
         elif after != before:
             relabel.append((*link, after))
     if relabel:
-        evidence_of = dict(((s, t), json.loads(e or "{}")) for s, t, e in rows)
         with store.transaction():
             store.con.executemany(
                 "UPDATE links SET evidence = ? WHERE source = ? AND target = ?",
-                [[json.dumps({**evidence_of[s, t], "direction": after}), s, t] for s, t, after in relabel])
+                [[json.dumps({**parsed[s, t], "direction": after}), s, t] for s, t, after in relabel])
     _reverse_links(store, reverse)
     return len(reverse) + len(relabel)
 
