@@ -179,6 +179,47 @@ def test_in_a_real_browser(live_server: str, demo_db: Path, tmp_path: Path) -> N
         browser.close()
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_lineage_pictures_are_legible(demo_db: Path, tmp_path: Path) -> None:
+    """In the report's pictures, as a browser lays them out: no edge label covers a
+    document's box or another label, edges into one copy end apart, and every dot of a
+    timeline has a colour its legend names once."""
+    from playwright.sync_api import sync_playwright
+
+    report = tmp_path / "report.html"
+    with _readonly(demo_db) as store:
+        newstrace.write_report(store, report)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(report.as_uri())
+        pictures = page.evaluate("""() => [...document.querySelectorAll('svg.lineage')].map(svg => ({
+            labels: [...svg.querySelectorAll('.edge-label')].map(t => { const b = t.getBBox();
+                return [b.x, b.y, b.x + b.width, b.y + b.height]; }),
+            boxes: [...svg.querySelectorAll('.node rect')].map(r => { const b = r.getBBox();
+                return [b.x, b.y, b.x + b.width, b.y + b.height]; }),
+            ends: [...svg.querySelectorAll('path.edge')].map(e => e.getAttribute('d').split(' ').slice(-2).join(' '))}))""")
+        timelines = page.evaluate("""() => [...document.querySelectorAll('svg.timeline')].map(svg => ({
+            dots: [...svg.querySelectorAll('circle.event')].map(c => c.getAttribute('fill')),
+            legend: [...svg.querySelectorAll('.legend')].map(g => [g.querySelector('circle').getAttribute('fill'),
+                                                                   g.textContent])}))""")
+        browser.close()
+
+    def overlap(a: list[float], b: list[float]) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    assert sum(len(pic["labels"]) for pic in pictures) >= 10
+    for pic in pictures:
+        assert not any(overlap(label, box) for label in pic["labels"] for box in pic["boxes"])
+        assert not any(overlap(a, b) for i, a in enumerate(pic["labels"]) for b in pic["labels"][i + 1:])
+        assert len(set(pic["ends"])) == len(pic["ends"])
+    assert timelines
+    for timeline in timelines:
+        colours = [colour for colour, _ in timeline["legend"]]
+        assert len(set(colours)) == len(colours) and set(timeline["dots"]) <= set(colours)
+        assert "origin" in [name for _, name in timeline["legend"]]
+
+
 def _readonly(db: Path):
     from newstrace.store import Store
 

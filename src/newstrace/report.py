@@ -146,9 +146,16 @@ def write_report(store: Store, out: str | Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- lineage svg
-_NODE_W, _NODE_H, _GAP_X, _GAP_Y = 210, 46, 90, 22
+#: Node box, gaps between columns and rows, and the spacing of the edge ends along a box's
+#: side (a copy with several parents gets a taller box, one port per parent).
+_NODE_W, _NODE_H, _GAP_X, _GAP_Y, _PORT_GAP = 210, 46, 160, 22, 16
+#: Characters of an edge label (transformation and score) that fit in ``_GAP_X`` at 11 px;
+#: a longer label is shortened and given whole in its tooltip.
+_EDGE_LABEL_CHARS = 22
+_ORIGIN_COLOUR = "#b7791f"
 _LABEL_COLOURS = {"verbatim": "#2b6cb0", "excerpt": "#2f855a", "paraphrase": "#805ad5",
-                  "translation": "#b7791f", "spun": "#c53030", "llm_rewrite": "#d53f8c"}
+                  "translation": "#00838f", "spun": "#c53030", "llm_rewrite": "#d53f8c"}
+_OTHER_COLOUR = "#4a5568"
 
 
 def _generations(graph: nx.DiGraph) -> dict[str, int]:
@@ -162,47 +169,96 @@ def _generations(graph: nx.DiGraph) -> dict[str, int]:
     return level
 
 
-def lineage_svg(graph: nx.DiGraph) -> str:
-    """A left-to-right SVG of a lineage graph: generations as columns, origins outlined
-    in bold, edges labelled with their transformation. All text is escaped."""
+def _box_height(graph: nx.DiGraph, node: str) -> float:
+    ports = max(graph.in_degree(node), graph.out_degree(node))
+    return max(_NODE_H, _PORT_GAP * (ports + 1))
+
+
+def _layout(graph: nx.DiGraph) -> dict[str, tuple[float, float, float]]:
+    """(x, y, height) of each node's box: generations as columns, each column in order of
+    publication."""
     level = _generations(graph)
     columns: dict[int, list[str]] = {}
     for node in sorted(graph.nodes, key=lambda n: (graph.nodes[n].get("published") or "", n)):
         columns.setdefault(level.get(node, 0), []).append(node)
-    position: dict[str, tuple[float, float]] = {}
+    boxes = {}
     for col, nodes in columns.items():
-        for row, node in enumerate(nodes):
-            position[node] = (20 + col * (_NODE_W + _GAP_X), 20 + row * (_NODE_H + _GAP_Y))
-    width = 40 + (max(columns, default=0) + 1) * (_NODE_W + _GAP_X)
-    height = 40 + max((len(v) for v in columns.values()), default=1) * (_NODE_H + _GAP_Y)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{width}" '
-           f'height="{height}" viewBox="0 0 {width} {height}" font-family="system-ui, sans-serif">',
+        y = 20.0
+        for node in nodes:
+            height = _box_height(graph, node)
+            boxes[node] = (20.0 + col * (_NODE_W + _GAP_X), y, height)
+            y += height + _GAP_Y
+    return boxes
+
+
+def _ports(edges: list[tuple[str, str]], boxes: dict[str, tuple[float, float, float]]
+           ) -> dict[tuple[str, str], tuple[float, float]]:
+    """Where each edge leaves its source and enters its target: spread along the boxes'
+    sides in the order of the other ends, so edges into one copy neither meet nor cross."""
+    def spread(end: int, other: int) -> dict[tuple[str, str], float]:
+        at: dict[tuple[str, str], float] = {}
+        by_node: dict[str, list[tuple[str, str]]] = {}
+        for edge in edges:
+            by_node.setdefault(edge[end], []).append(edge)
+        for node, mine in by_node.items():
+            _, y, height = boxes[node]
+            mine.sort(key=lambda e: (boxes[e[other]][1], e[other]))
+            for k, edge in enumerate(mine, 1):
+                at[edge] = y + height * k / (len(mine) + 1)
+        return at
+
+    leaving, entering = spread(0, 1), spread(1, 0)
+    return {edge: (leaving[edge], entering[edge]) for edge in edges}
+
+
+def _edge_label(transformation: str, score: float) -> tuple[str, str]:
+    """(shown text, full text) of an edge's label."""
+    full = f"{transformation} {score:.2f}".strip()
+    if len(full) <= _EDGE_LABEL_CHARS:
+        return full, full
+    room = _EDGE_LABEL_CHARS - len(f" {score:.2f}") - 1
+    return f"{transformation[:room]}\u2026 {score:.2f}", full
+
+
+def lineage_svg(graph: nx.DiGraph) -> str:
+    """A left-to-right SVG of a lineage graph: generations as columns, origins outlined
+    in bold, each edge labelled with its transformation and score just before its arrow.
+    All text is escaped."""
+    boxes = _layout(graph)
+    width = max((x + _NODE_W for x, _, _ in boxes.values()), default=_NODE_W) + 20
+    height = max((y + h for _, y, h in boxes.values()), default=_NODE_H) + 20
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{width:g}" '
+           f'height="{height:g}" viewBox="0 0 {width:g} {height:g}" font-family="system-ui, sans-serif">',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-           'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-           'fill="#4a5568"/></marker></defs>']
-    for source, target, data in graph.edges(data=True):
-        x1, y1 = position[source]
-        x2, y2 = position[target]
-        x1, y1, x2, y2 = x1 + _NODE_W, y1 + _NODE_H / 2, x2, y2 + _NODE_H / 2
-        label = data.get("transformation") or ""
-        colour = _LABEL_COLOURS.get(label.split(",")[0], "#4a5568")
-        out.append(f'<path class="edge" d="M {x1} {y1} C {x1 + 40} {y1}, {x2 - 40} {y2}, {x2} {y2}" '
-                   f'stroke="{colour}" stroke-width="2" fill="none" marker-end="url(#arrow)"/>')
-        out.append(f'<text class="edge-label" x="{x2 - 8}" y="{y2 - 6}" '
-                   f'font-size="11" text-anchor="end" fill="{colour}">'
-                   f'{html.escape(label)} {data.get("score", 0):.2f}</text>')
-    for node, (x, y) in position.items():
+           f'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+           f'fill="{_OTHER_COLOUR}"/></marker></defs>']
+    edges = list(graph.edges(data=True))
+    ports = _ports([(s, t) for s, t, _ in edges], boxes)
+    labels = []
+    for source, target, data in edges:
+        (y1, y2), x1, x2 = ports[source, target], boxes[source][0] + _NODE_W, boxes[target][0]
+        transformation = data.get("transformation") or ""
+        colour = _LABEL_COLOURS.get(transformation.split(",")[0], _OTHER_COLOUR)
+        out.append(f'<path class="edge" d="M {x1:g} {y1:g} C {x1 + 60:g} {y1:g}, {x2 - 60:g} {y2:g}, '
+                   f'{x2:g} {y2:g}" stroke="{colour}" stroke-width="2" fill="none" marker-end="url(#arrow)"/>')
+        shown, full = _edge_label(transformation, data.get("score", 0))
+        # drawn after every edge, on a white halo, so no line runs through a label
+        labels.append(f'<text class="edge-label" x="{x2 - 10:g}" y="{y2 - 4:g}" font-size="11" '
+                      f'text-anchor="end" fill="{colour}" stroke="#ffffff" stroke-width="3" '
+                      f'paint-order="stroke">{html.escape(shown)}<title>{html.escape(full)}</title></text>')
+    for node, (x, y, h) in boxes.items():
         data = graph.nodes[node]
         origin = data.get("origin")
         out.append(f'<g class="node{" origin" if origin else ""}" data-id="{html.escape(node, quote=True)}">'
-                   f'<rect x="{x}" y="{y}" width="{_NODE_W}" height="{_NODE_H}" rx="6" '
-                   f'fill="{"#fffbea" if origin else "#ffffff"}" stroke="{"#b7791f" if origin else "#a0aec0"}" '
-                   f'stroke-width="{3 if origin else 1}"/>'
-                   f'<text x="{x + 8}" y="{y + 18}" font-size="12" font-weight="600">'
+                   f'<rect x="{x:g}" y="{y:g}" width="{_NODE_W}" height="{h:g}" rx="6" '
+                   f'fill="{"#fffbea" if origin else "#ffffff"}" '
+                   f'stroke="{_ORIGIN_COLOUR if origin else "#a0aec0"}" stroke-width="{3 if origin else 1}"/>'
+                   f'<text x="{x + 8:g}" y="{y + h / 2 - 5:g}" font-size="12" font-weight="600">'
                    f'{html.escape(_short(data.get("source") or node, 30))}</text>'
-                   f'<text x="{x + 8}" y="{y + 35}" font-size="11" fill="#4a5568">'
+                   f'<text x="{x + 8:g}" y="{y + h / 2 + 12:g}" font-size="11" fill="#4a5568">'
                    f'{html.escape(_short(node, 24))} {html.escape(data.get("published") or "")}</text>'
                    f'<title>{html.escape(data.get("title") or node)}</title></g>')
+    out.extend(labels)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -213,7 +269,8 @@ def _short(text: str, limit: int) -> str:
 
 def timeline_svg(graph: nx.DiGraph) -> str:
     """A story's spread over time: one row per document in publication order, a dot on a
-    date axis coloured by how it was made (origins in gold, undated documents at the end)."""
+    date axis coloured by how it was made (origins in gold, undated documents at the end),
+    and a legend of those colours."""
     from datetime import date
 
     rows = []
@@ -229,22 +286,32 @@ def timeline_svg(graph: nx.DiGraph) -> str:
     first, last = (min(dated), max(dated)) if dated else (None, None)
     span = max(1, (last - first).days) if first and last else 1
     left, width, row_h = 230, 460, 22
-    height = 40 + row_h * len(rows)
+    axis = 18 + row_h * len(rows)
+    height = axis + 44
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{left + width + 40}" '
            f'height="{height}" font-family="system-ui, sans-serif" font-size="11">',
-           f'<line x1="{left}" y1="{height - 22}" x2="{left + width}" y2="{height - 22}" stroke="#a0aec0"/>']
+           f'<line x1="{left}" y1="{axis}" x2="{left + width}" y2="{axis}" stroke="#a0aec0"/>']
     if first and last:
-        out.append(f'<text x="{left}" y="{height - 6}">{first.isoformat()}</text>')
-        out.append(f'<text x="{left + width}" y="{height - 6}" text-anchor="end">{last.isoformat()}</text>')
+        out.append(f'<text x="{left}" y="{axis + 16}">{first.isoformat()}</text>')
+        out.append(f'<text x="{left + width}" y="{axis + 16}" text-anchor="end">{last.isoformat()}</text>')
     for i, (published, node, label, source) in enumerate(rows):
         y = 16 + i * row_h
-        colour = "#b7791f" if label == "origin" else _LABEL_COLOURS.get(label, "#4a5568")
         x = left + width + 20 if published == "9999" or not first else \
             left + width * (date.fromisoformat(published) - first).days / span
         out.append(f'<text x="{left - 10}" y="{y + 4}" text-anchor="end">'
                    f'{html.escape(_short(source or node, 34))}</text>')
-        out.append(f'<circle class="event" cx="{x:.1f}" cy="{y}" r="6" fill="{colour}">'
+        out.append(f'<circle class="event" cx="{x:.1f}" cy="{y}" r="6" fill="{_timeline_colour(label)}">'
                    f'<title>{html.escape(node)} · {html.escape(label)} · '
                    f'{html.escape(published if published != "9999" else "no date")}</title></circle>')
+    x = float(left)
+    for label in sorted({r[2] for r in rows}, key=lambda lb: (lb != "origin", [r[2] for r in rows].index(lb))):
+        out.append(f'<g class="legend"><circle cx="{x + 5:g}" cy="{axis + 32}" r="5" '
+                   f'fill="{_timeline_colour(label)}"/><text x="{x + 14:g}" y="{axis + 36}">'
+                   f'{html.escape(label)}</text></g>')
+        x += 24 + 6.5 * len(label)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _timeline_colour(label: str) -> str:
+    return _ORIGIN_COLOUR if label == "origin" else _LABEL_COLOURS.get(label, _OTHER_COLOUR)
