@@ -248,19 +248,25 @@ def lineage_svg(graph: nx.DiGraph) -> str:
                       f'paint-order="stroke">{html.escape(shown)}<title>{html.escape(full)}</title></text>')
     for node, (x, y, h) in boxes.items():
         data = graph.nodes[node]
-        origin = data.get("origin")
+        origin, source = data.get("origin"), data.get("source")
         out.append(f'<g class="node{" origin" if origin else ""}" data-id="{html.escape(node, quote=True)}">'
                    f'<rect x="{x:g}" y="{y:g}" width="{_NODE_W}" height="{h:g}" rx="6" '
                    f'fill="{"#fffbea" if origin else "#ffffff"}" '
                    f'stroke="{_ORIGIN_COLOUR if origin else "#a0aec0"}" stroke-width="{3 if origin else 1}"/>'
                    f'<text x="{x + 8:g}" y="{y + h / 2 - 5:g}" font-size="12" font-weight="600">'
-                   f'{html.escape(_short(data.get("source") or node, 30))}</text>'
+                   f'{html.escape(_short(source or node, 28))}</text>'
                    f'<text x="{x + 8:g}" y="{y + h / 2 + 12:g}" font-size="11" fill="#4a5568">'
-                   f'{html.escape(_short(node, 24))} {html.escape(data.get("published") or "")}</text>'
+                   f'{html.escape(_node_detail(node, source, data.get("published")))}</text>'
                    f'<title>{html.escape(data.get("title") or node)}</title></g>')
     out.extend(labels)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _node_detail(node: str, source: str | None, published: str | None) -> str:
+    """A box's second line: the document's id under its outlet (the id alone heads a box
+    without one), and its date."""
+    return " ".join(part for part in (_short(node, 24) if source else "", published or "") if part)
 
 
 def _short(text: str, limit: int) -> str:
