@@ -249,14 +249,16 @@ def lineage_svg(graph: nx.DiGraph) -> str:
     for node, (x, y, h) in boxes.items():
         data = graph.nodes[node]
         origin, source = data.get("origin"), data.get("source")
+        detail = _node_detail(node, source, data.get("published"))
+        heading_y = y + h / 2 - 5 if detail else y + h / 2 + 4
         out.append(f'<g class="node{" origin" if origin else ""}" data-id="{html.escape(node, quote=True)}">'
                    f'<rect x="{x:g}" y="{y:g}" width="{_NODE_W}" height="{h:g}" rx="6" '
                    f'fill="{"#fffbea" if origin else "#ffffff"}" '
                    f'stroke="{_ORIGIN_COLOUR if origin else "#a0aec0"}" stroke-width="{3 if origin else 1}"/>'
-                   f'<text x="{x + 8:g}" y="{y + h / 2 - 5:g}" font-size="12" font-weight="600">'
+                   f'<text x="{x + 8:g}" y="{heading_y:g}" font-size="12" font-weight="600">'
                    f'{html.escape(_short(source or node, 28))}</text>'
                    f'<text x="{x + 8:g}" y="{y + h / 2 + 12:g}" font-size="11" fill="#4a5568">'
-                   f'{html.escape(_node_detail(node, source, data.get("published")))}</text>'
+                   f'{html.escape(detail)}</text>'
                    f'<title>{html.escape(data.get("title") or node)}</title></g>')
     out.extend(labels)
     out.append("</svg>")
