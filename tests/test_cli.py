@@ -37,6 +37,19 @@ def test_every_command_is_documented_in_the_readme() -> None:
         assert f"newstrace {name}" in readme, f"README does not document 'newstrace {name}'"
 
 
+def test_architecture_names_what_its_modules_define() -> None:
+    """Every module ARCHITECTURE.md's table lists exists, and every name it gives for one
+    is in that module's source (a renamed function leaves no stale name behind)."""
+    package = ROOT / "src" / "newstrace"
+    rows = re.findall(r"^\| `(\w+\.py)` \|(.*)$", (ROOT / "ARCHITECTURE.md").read_text(), re.M)
+    assert len(rows) >= 15
+    for module, row in rows:
+        source = (package / module).read_text()
+        stale = [name for name in set(re.findall(r"`([A-Za-z_]\w*)`", row))
+                 if not re.search(rf"\b{name}\b", source)]
+        assert not stale, f"ARCHITECTURE.md names {stale} for {module}, which has no such names"
+
+
 def test_ingest_exit_codes(corpus: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "x.duckdb")
     code, _, err = run("ingest", str(corpus), "--db", db)
