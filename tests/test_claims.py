@@ -5,7 +5,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from newstrace.claims import diff_claims, extract_claims
+from newstrace.align import Passage
+from newstrace.claims import diff_claims, extract_claims, outlet_names, source_credit
 from newstrace.cli import cli
 from newstrace.framing import compare_framing
 from newstrace.plant import PLANTERS
@@ -117,3 +118,48 @@ def test_diff_cli(tmp_path) -> None:
     assert data["claims"]["counts"]["altered"] == 1
     text = runner.invoke(cli, ["diff", "src", "copy", "--db", db])
     assert "altered" in text.stdout and "38" in text.stdout and "77" in text.stdout
+
+
+def test_outlet_names_from_the_source_and_its_host() -> None:
+    assert outlet_names("halden-herald.example", None) == ["halden herald", "halden-herald"]
+    assert outlet_names("The Meridian Times", "https://www.meridian-times.example/a") == \
+        ["Meridian Times", "meridian-times"]
+    assert outlet_names(None, "http://news.nordpost.co.uk/story") == ["nordpost"]
+    assert outlet_names("AP", None) == [] and outlet_names(None, None) == []
+
+
+def test_a_copy_credits_its_source_only_in_words_of_its_own() -> None:
+    names = outlet_names("halden-herald.example", None)
+    passage = Passage((0, len(BRIDGE)), (0, len(BRIDGE)), 1.0)
+    credited = BRIDGE + " The Halden Herald first reported the closure."
+    found = source_credit(names, ["clickmill"], BRIDGE, credited, [passage])
+    assert found == {"outlet": "halden herald", "credited": True, "mention": "Halden Herald"}
+    assert source_credit(names, ["clickmill"], BRIDGE, BRIDGE, [passage]) == \
+        {"outlet": "halden herald", "credited": False}
+    # a source naming itself ("Halden Herald reporters") is copied with it, not credited
+    naming_itself = "Halden Herald reporters counted the trucks. " + BRIDGE
+    copied = Passage((0, len(naming_itself)), (0, len(naming_itself)), 1.0)
+    assert source_credit(names, [], naming_itself, naming_itself, [copied])["credited"] is False
+    # the outlet republishing its own text, or an outlet nobody named: nothing to say
+    assert source_credit(names, ["halden-herald"], BRIDGE, credited, [passage]) is None
+    assert source_credit([], ["clickmill"], BRIDGE, credited, [passage]) is None
+
+
+def test_lineage_says_which_copies_credit_their_source(tmp_path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    records = [{"id": "src", "source": "halden-herald.example", "published": "2025-03-04", "text": BRIDGE},
+               {"id": "credited", "source": "clickmill.example", "published": "2025-03-05",
+                "text": "As the Halden Herald reported on Tuesday: " + BRIDGE},
+               {"id": "lifted", "source": "newsfarm.example", "published": "2025-03-06", "text": BRIDGE}]
+    (corpus / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    db = str(tmp_path / "d.duckdb")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(corpus), "--db", db, "--quiet"]).exit_code == 0
+    assert runner.invoke(cli, ["analyze", "--db", db, "--quiet"]).exit_code == 0
+    data = json.loads(runner.invoke(cli, ["export", "--db", db, "--format", "json"]).stdout)
+    credit = {(link["source"], link["target"]): link["evidence"].get("credit") for link in data["links"]}
+    assert credit["src", "credited"]["credited"] is True
+    assert credit["src", "lifted"]["credited"] is False
+    text = runner.invoke(cli, ["lineage", "src", "--db", db]).stdout
+    assert "credits halden herald" in text and "does not name halden herald" in text

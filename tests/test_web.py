@@ -52,6 +52,9 @@ def test_pages_render(client: TestClient) -> None:
     assert '<span id="direction">by published</span>' in link.text and "by published" in story.text
     spun = client.get("/link", params={"source": "bridge.txt", "target": "newsfarm-bridge.txt"}).text
     assert "metropolis" in spun and "built-in method" not in spun
+    assert '<span id="credit">does not name halden herald</span>' in spun
+    credited = client.get("/link", params={"source": "bridge.txt", "target": "quicknews-bridge.html"}).text
+    assert '<span id="credit">credits halden herald</span>' in credited
     assert client.get("/document", params={"id": "missing"}).status_code == 404
 
 

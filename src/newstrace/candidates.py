@@ -561,12 +561,18 @@ def _weighted_chars(passage: Passage) -> float:
 
 def described_link(source: Document, target: Document, score: float, method: str,
                    passages: list[Passage], direction: dict[str, object]) -> Link:
-    """A link from ``source`` to ``target`` with its transformation labels, claim changes
-    and framing shift (everything that depends on which side is the source)."""
+    """A link from ``source`` to ``target`` with its transformation labels, claim changes,
+    framing shift and whether the copy credits its source's outlet (everything that depends
+    on which side is the source)."""
+    from .claims import outlet_names, source_credit
     from .transform import describe_link
 
     link = Link(source.id, target.id, score, method, passages, evidence={"direction": direction})
     link.transformation = describe_link(source, target, link)
+    credit = source_credit(outlet_names(source.source, source.url), outlet_names(target.source, target.url),
+                           source.text, target.text, passages)
+    if credit is not None:
+        link.evidence["credit"] = credit
     if source.language == target.language or not (source.language and target.language):
         from .claims import diff_linked
         from .framing import compare_framing
@@ -1109,12 +1115,24 @@ def _set_unsettled(store: Store, doc_ids: list[str]) -> None:
 DESCRIBE_BATCH = 256
 
 
+#: Keys of a link's evidence that its description writes (``described_link``): they hold
+#: for one direction only.
+DESCRIBED_EVIDENCE = frozenset({"credit"})
+
+
+def undescribed_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
+    """A link's evidence without what its description wrote."""
+    return {k: v for k, v in evidence.items() if k not in DESCRIBED_EVIDENCE}
+
+
 def _describe_group(group: list[tuple[Document, Document, Link]]) -> list[Link]:
     described = []
     for source, target, link in group:
         direction = link.evidence.get("direction")
-        described.append(described_link(source, target, link.score, link.method, link.passages,
-                                        dict(direction) if isinstance(direction, dict) else {}))
+        done = described_link(source, target, link.score, link.method, link.passages,
+                              dict(direction) if isinstance(direction, dict) else {})
+        done.evidence = {**undescribed_evidence(link.evidence), **done.evidence}
+        described.append(done)
     return described
 
 
@@ -1174,12 +1192,13 @@ def describe_pending(store: Store, options: Options) -> int:
 
 
 def _store_descriptions(store: Store, links: list[Link]) -> None:
-    """Fill in the description columns of stored links (their passages stay as they are)."""
+    """Fill in the description columns of stored links, and their evidence, which gains
+    the description's (their passages stay as they are)."""
     import pyarrow as pa
 
     if not links:
         return
-    columns = _description_columns(links)
+    columns = {**_description_columns(links), "evidence": [json.dumps(link.evidence) for link in links]}
     table = pa.table({"source": [link.source for link in links],
                       "target": [link.target for link in links], **columns})
     assignments = ", ".join(f"{name} = d.{name}" for name in columns)

@@ -463,3 +463,73 @@ def _diff_detail(claim: Claim, pool: Sequence[Claim], copy_claims: Sequence[Clai
     if pool:  # the sentence survives but says nothing of who said it
         return ClaimChange("dropped", "attribution", claim, note="source of the claim removed")
     return ClaimChange("dropped", "attribution", claim)
+
+
+# ----------------------------------------------------------------------------- credit
+#: Second-level labels under which a country's domains are registered (bbc.co.uk): the
+#: outlet's name is the label before them.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "news"})
+_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*$")
+
+
+def _host_stem(host: str) -> str | None:
+    """The label of a host name that names its outlet: ``nytimes`` of ``www.nytimes.com``,
+    ``bbc`` of ``news.bbc.co.uk``."""
+    labels = host.lower().strip(".").split(".")
+    if len(labels) < 2:
+        return None
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2]
+
+
+def outlet_names(source: str | None, url: str | None) -> list[str]:
+    """The names a text could credit an outlet by: its ``source`` as given (without a
+    leading "The"), and for a host name, given as the source or in the URL, the label that
+    names the outlet with hyphens read as spaces (``halden-herald.example``: "halden
+    herald"). Names under three letters are left out (too many words are "ap")."""
+    from urllib.parse import urlsplit
+
+    names: list[str] = []
+    hosts = [urlsplit(url).hostname or ""] if url else []
+    given = (source or "").strip()
+    if _HOST.match(given.lower()):
+        hosts.insert(0, given)
+    elif given:
+        names.append(re.sub(r"^the\s+", "", given, flags=re.I))
+    for host in hosts:
+        stem = _host_stem(host)
+        if stem:
+            names.extend([stem.replace("-", " "), stem])
+    seen: dict[str, str] = {}
+    for name in names:
+        if len(re.sub(r"\W", "", name)) >= 3:
+            seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+def _mentions(name: str, text: str) -> list[Span]:
+    words = [re.escape(w) for w in re.split(r"[\s-]+", name) if w]
+    pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)", re.I)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def source_credit(source_names: list[str], copy_names: list[str], source_text: str, copy_text: str,
+                  passages: Sequence[Passage]) -> dict[str, object] | None:
+    """Whether a copy names the outlet it was taken from in words of its own: ``{"outlet":
+    the outlet's first name, "credited": bool, "mention": the words that name it}``, or None
+    when the source's outlet is not known or is the copy's own (an outlet republishing its
+    text credits nobody). A mention inside the copied passages counts only when the source
+    text does not have it: a source that names itself is copied, not credited."""
+    if not source_names:
+        return None
+    if {n.lower() for n in source_names} & {n.lower() for n in copy_names}:
+        return None
+    copied = [p.target for p in passages]
+    for name in source_names:
+        in_source = bool(_mentions(name, source_text))
+        for start, end in _mentions(name, copy_text):
+            inside = any(s <= start and end <= e for s, e in copied)
+            if not inside or not in_source:
+                return {"outlet": source_names[0], "credited": True, "mention": copy_text[start:end]}
+    return {"outlet": source_names[0], "credited": False}

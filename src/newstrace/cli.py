@@ -79,8 +79,8 @@ _FIELD_HELP = "; ".join(f"{k}: {', '.join(v[:4])}" for k, v in FIELD_ALIASES.ite
               help="Read canonical field NAME from INPUT_NAME in JSON/CSV records.")
 @click.option("--max-bytes", type=int, help="Reject files larger than this (default 50 MB).")
 @click.option("--batch-size", type=int, help="Documents per committed transaction.")
-@click.option("--quiet", is_flag=True, help="No progress bar or summary.")
-@click.option("--verbose", is_flag=True, help="Log each committed batch to stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Log each committed batch to stderr.")
 @_domain_errors
 def ingest(paths: tuple[str, ...], db: str, preset: str, fields: tuple[str, ...],
            max_bytes: int | None, batch_size: int | None, quiet: bool, verbose: bool) -> None:
@@ -205,7 +205,7 @@ def report(db: str, out: str) -> None:
 @_db_option
 @_preset_option
 @click.option("--no-semantic", is_flag=True, help="Lexical candidates only (no embeddings).")
-@click.option("--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @_domain_errors
 def analyze(db: str, preset: str, no_semantic: bool, quiet: bool) -> None:
     """Find and align reused passages across the whole store (resumable)."""
@@ -330,12 +330,13 @@ def lineage(story_or_doc: str, db: str, fmt: str, out: str | None) -> None:
 
 
 def _parent_note(parent: str, edge: dict[str, Any]) -> str:
-    """``parent (labels score; what decided the direction)`` for the text lineage."""
+    """``parent (labels score; what decided the direction; credit)`` for the text lineage."""
     from .lineage import direction_note
 
     labels = edge["transformation"].replace(",", ", ")
     direction = direction_note({"by": edge.get("direction"), "reversed_by": edge.get("reversed_by")})
-    return f"{parent} ({labels} {edge['score']:.2f}; direction {direction})"
+    credit = f"; {edge['credit']}" if edge.get("credit") else ""
+    return f"{parent} ({labels} {edge['score']:.2f}; direction {direction}{credit})"
 
 
 @cli.command()

@@ -676,6 +676,16 @@ def direction_note(direction: dict[str, Any]) -> str:
     return "undecided" if by == "undecided" else f"by {by}"
 
 
+def credit_note(credit: dict[str, Any] | None) -> str:
+    """Whether a copy credits its source's outlet, for people: ``credits halden herald``,
+    ``does not name halden herald``, or empty when the outlet is unknown or the copy's own
+    (``claims.source_credit``)."""
+    if not credit:
+        return ""
+    verb = "credits" if credit.get("credited") else "does not name"
+    return f"{verb} {credit.get('outlet', 'its source')}"
+
+
 def _vote_kind(direction: dict[str, Any]) -> str:
     """The ``DIRECTION_ACCURACY`` key of a link's direction evidence: what decided it, and
     for originality which model did."""
@@ -1030,7 +1040,7 @@ def _reverse_links(store: Store, changes: Sequence[tuple[tuple[str, str], dict[s
         return
     import json
 
-    from .candidates import Link, delete_links, insert_links, stored_passages
+    from .candidates import Link, delete_links, insert_links, stored_passages, undescribed_evidence
 
     pairs = [pair for pair, _ in changes]
     info = {(s, t): (score, method, json.loads(evidence or "{}")) for s, t, score, method, evidence in
@@ -1043,7 +1053,8 @@ def _reverse_links(store: Store, changes: Sequence[tuple[tuple[str, str], dict[s
         score, method, evidence = info[source, target]
         flipped = sorted((p.reversed() for p in passages[source, target]), key=lambda p: p.target)
         links.append(Link(target, source, score, method, flipped,
-                          evidence={**evidence, "direction": direction}, described=False))
+                          evidence={**undescribed_evidence(evidence), "direction": direction},
+                          described=False))
     with store.transaction():
         delete_links(store, pairs)
         insert_links(store, links)
@@ -1281,10 +1292,12 @@ def story_graphs(store: Store, story_ids: Sequence[str] | None = None) -> dict[s
         if story_of[s] != story_of[t]:
             continue
         labels = [item.get("label", "") for item in json.loads(transformation or "[]")]
-        direction = json.loads(evidence or "{}").get("direction", {})
+        found = json.loads(evidence or "{}")
+        direction = found.get("direction", {})
         graphs[story_of[s]].add_edge(s, t, score=float(score or 0.0), method=method or "",
                                      transformation=",".join(labels), direction=str(direction.get("by", "")),
-                                     reversed_by=str(direction.get("reversed_by", "")))
+                                     reversed_by=str(direction.get("reversed_by", "")),
+                                     credit=credit_note(found.get("credit")))
     for graph in graphs.values():
         for node in graph.nodes:
             graph.nodes[node]["origin"] = graph.in_degree(node) == 0 and graph.out_degree(node) > 0

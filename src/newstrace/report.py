@@ -22,12 +22,13 @@ if TYPE_CHECKING:
 
 def template_environment() -> Environment:
     """The templates of the report and the web app, with their filters."""
-    from .lineage import direction_note
+    from .lineage import credit_note, direction_note
 
     # Autoescape everything: article text and metadata are hostile input.
     env = Environment(loader=PackageLoader("newstrace", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["direction"] = lambda evidence: direction_note((evidence or {}).get("direction", {}))
+    env.filters["credit"] = lambda evidence: credit_note((evidence or {}).get("credit"))
     return env
 
 
