@@ -10,7 +10,14 @@ import pytest
 import newstrace
 from newstrace import Options
 from newstrace.copies import excerpt, spin
-from newstrace.lineage import Edge, closest_parents, consistent_reversals, human_origins, origins
+from newstrace.lineage import (
+    Edge,
+    closest_parents,
+    consistent_reversals,
+    contradicted_groups,
+    human_origins,
+    origins,
+)
 from newstrace.stories import adjusted_rand_index
 
 from .conftest import DEMO, made_up_text
@@ -946,3 +953,21 @@ def test_figure_votes_come_from_the_stored_links_mostly_aligned_on_one_side(tmp_
                 Link("article", "aside", 0.2, "lexical",
                      [Passage((0, 60), (0, 40), 0.5)], evidence={"direction": {"by": "coverage"}})])
         assert _figure_votes(store) == [("article", "summary", "figures")]
+
+
+def test_wording_trust_is_withheld_where_the_group_contradicts_it() -> None:
+    """A group whose copies people reworked (the pairs' coverage puts the text that reads
+    more model-written upstream, eight times of eight) gets no wording votes, whatever
+    trust the corpus's language-model rewrites earned elsewhere; a group where the two
+    disagree once or twice is not judged on so little; a weak link does not join them."""
+    readings = {f"web{i}": 1.0 for i in range(8)} | {f"essay{i}": -1.0 for i in range(8)}
+    readings |= {"article": -2.0, "calm": 1.5, "loud": 3.0, "plain": -0.5}
+    people = [(f"web{i}", f"essay{i}", "coverage") for i in range(8)]
+    people += [(f"web{i}", f"web{i + 1}", "cuts") for i in range(7)]  # one group
+    models = [("article", "calm", "coverage"), ("loud", "article", "coverage"), ("calm", "plain", "cuts")]
+    doubted = contradicted_groups(people + models, readings, weak=[("web0", "article")])
+    assert doubted == {d for s, t, _ in people for d in (s, t)}
+    joined = contradicted_groups([*people, *models, ("web0", "article", "coverage")], readings)
+    assert {"article", "calm", "loud", "plain"} <= joined
+    # the same pairs decided by the wording model itself are not checked against it
+    assert contradicted_groups([(s, t, "llm_wording") for s, t, _ in people], readings) == set()

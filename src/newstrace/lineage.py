@@ -646,10 +646,15 @@ def wording_vote_accuracy(votes: Iterable[tuple[str, str, str]], readings: dict[
             agree += gap > 0
     if not total:
         return None
-    z2, share = WORDING_CONFIDENCE_Z ** 2, agree / total
-    lower = (share + z2 / (2 * total) - WORDING_CONFIDENCE_Z * math.sqrt(
-        share * (1 - share) / total + z2 / (4 * total * total))) / (1 + z2 / total)
+    lower = _lower_bound(agree, total)
     return lower if lower > 0.5 else None
+
+
+def _lower_bound(hits: int, total: int) -> float:
+    """The lower Wilson bound of the share ``hits / total`` at ``WORDING_CONFIDENCE_Z``."""
+    z2, share = WORDING_CONFIDENCE_Z ** 2, hits / total
+    return (share + z2 / (2 * total) - WORDING_CONFIDENCE_Z * math.sqrt(
+        share * (1 - share) / total + z2 / (4 * total * total))) / (1 + z2 / total)
 
 
 def wording_votes(links: Iterable[tuple[str, str]], readings: dict[str, float]
@@ -855,6 +860,50 @@ def _isolated_passage_links(store: Store, options: Options) -> list[tuple[str, s
             if passages[pair] and stands_on_light_passages(passages[pair], score, options)]
 
 
+#: Pair evidence the wording model plays no part in, against which each group of linked
+#: documents checks it (``contradicted_groups``).
+WORDING_CHECKS = frozenset({"published", "style", "cuts", "coverage", "compilation"})
+
+
+def contradicted_groups(votes: Iterable[tuple[str, str, str]], readings: dict[str, float],
+                        weak: Iterable[tuple[str, str]] = ()) -> set[str]:
+    """The documents of each group of linked documents (``votes`` as (source, target, by),
+    joined by all but the ``weak`` links, ``_isolated_passage_links``) in which the wording
+    model clearly disagrees with the pairs' own evidence: on the pairs ``wording_votes``
+    would vote on whose direction evidence of ``WORDING_CHECKS`` decided, it puts the other
+    side upstream in a share whose lower bound is above even odds.
+
+    Whether the wording model can be trusted is measured over the whole corpus, but a
+    crawl can hold news rewritten by language models beside texts people reworked: the
+    trust the first earns does not carry over to the second. Measured on one store of
+    BASIL, SheepDog and PAN13 together (7,151 documents, default preset, lineage redone
+    on it): with the trust SheepDog earned applied everywhere, PAN13 direction fell from
+    0.9625 alone to 1,766 of 3,089 (0.5717); with it withheld from contradicted groups,
+    2,937 (0.9508), while SheepDog's own source as parent went from 1,314 to 1,295 of
+    1,440 (some of its articles share passages with PAN13's web pages, which joins their
+    groups). Judged over the links within two of each document instead of its group:
+    2,762 and 1,308. No group of SheepDog alone shows a significant disagreement."""
+    apart = {frozenset(pair) for pair in weak}
+    votes = [vote for vote in votes if frozenset(vote[:2]) not in apart]
+    group: dict[str, str] = {}
+
+    def root(d: str) -> str:
+        while group.get(d, d) != d:
+            d = group[d]
+        return d
+
+    for s, t, _ in votes:
+        a, b = root(s), root(t)
+        if a != b:
+            group[a] = b
+    tally: dict[str, list[int]] = {}
+    for s, t, by in votes:
+        if by in WORDING_CHECKS and wording_votes([(s, t)], readings):
+            tally.setdefault(root(s), [0, 0])[readings[s] > readings[t]] += 1  # 1: disagrees
+    doubted = {g for g, (agree, disagree) in tally.items() if _lower_bound(disagree, agree + disagree) > 0.5}
+    return {d for s, t, _ in votes for d in (s, t) if root(d) in doubted}
+
+
 def wording_evidence(votes: Sequence[tuple[str, str, str]], readings: dict[str, float],
                      counted: Iterable[tuple[str, str]]
                      ) -> tuple[float | None, list[tuple[str, str, str]], set[str]]:
@@ -971,6 +1020,9 @@ def _make_consistent(store: Store, readings: dict[str, float],
     accuracy, extra, origins = wording_evidence(votes, readings, counted)
     if accuracy is not None:
         extra = [*extra, *_figure_votes(store)]
+        doubted = contradicted_groups(votes, readings, isolated)
+        extra = [vote for vote in extra if vote[0] not in doubted and vote[1] not in doubted]
+        origins = origins - doubted
     wanted = consistent_reversals(votes, origins=origins, readings=readings,
                                   weak=isolated, extra=extra,
                                   accuracies={"wording": accuracy} if accuracy else None)
