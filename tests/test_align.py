@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from newstrace.align import (
+    SUMMARY_MAX_UNITS,
     Passage,
     Units,
+    _document_summaries,
     _stands_out,
     _vectors,
     align_semantic,
@@ -280,6 +282,19 @@ def test_a_summary_must_stand_out_from_the_rest_of_its_document(padding: str, st
     assert len(inside) == 4
     vectors = _vectors(source_units, target_units)
     assert _stands_out(vectors, target_units, (0, len(source_units) - 1), (inside[0], inside[-1]), []) is stands_out
+
+
+@pytest.mark.parametrize("repeats", [1, 170])
+def test_no_whole_document_summary_is_sought_in_a_haystack(repeats: int) -> None:
+    """A summary of a whole document is found in a report; in a text of thousands of
+    sentences (an archive) it is not sought, since some window there resembles any
+    document by chance."""
+    target = " ".join([CHESS] * repeats) + DROUGHT_SUMMARY + " " + " ".join([CHESS] * repeats)
+    source_units, target_units = units_of(DROUGHT), units_of(target)
+    found = _document_summaries([], source_units, target_units, _vectors(source_units, target_units))
+    haystack = len(target_units) > SUMMARY_MAX_UNITS
+    assert haystack is (repeats > 1)
+    assert [p.kind for p in found] == ([] if haystack else ["summary"])
 
 
 CANAL = [
