@@ -112,8 +112,13 @@ def run_store(folder: Path, tmp: Path, name: str, preset: str) -> dict:
 
 
 def basil(data_dir: Path, tmp: Path, preset: str) -> None:
+    print_basil_figures(data_dir, run_store(data_dir / "basil" / "articles", tmp, "basil", preset))
+
+
+def print_basil_figures(data_dir: Path, data: dict) -> None:
+    """Stories ARI and links between outlets of an export holding BASIL's articles (other
+    documents in it are ignored)."""
     folder = data_dir / "basil" / "articles"
-    data = run_store(folder, tmp, "basil", preset)
     truth, outlet = {}, {}
     for path in folder.rglob("*.json"):
         record = json.loads(path.read_text())
@@ -122,9 +127,11 @@ def basil(data_dir: Path, tmp: Path, preset: str) -> None:
     story_of = {d: s["id"] for s in data["stories"] for d in s["documents"]}
     ids = sorted(truth)
     ari = adjusted_rand_index([truth[i] for i in ids], [story_of.get(i, f"none-{i}") for i in ids])
-    cross = [link for link in data["links"] if outlet.get(link["source"]) != outlet.get(link["target"])]
+    cross = [link for link in data["links"] if link["source"] in outlet and link["target"] in outlet
+             and outlet[link["source"]] != outlet[link["target"]]]
     same_event = [link for link in cross if truth.get(link["source"]) == truth.get(link["target"])]
-    print(f"BASIL: stories ARI {ari:.4f} ({len(data['stories'])} stories for 100 events); "
+    stories = len({story_of[i] for i in ids if i in story_of})
+    print(f"BASIL: stories ARI {ari:.4f} ({stories} stories for 100 events); "
           f"links between outlets {len(cross)} ({len(same_event)} within one event)")
 
 
@@ -136,7 +143,12 @@ def sheepdog(data_dir: Path, tmp: Path, preset: str) -> None:
         for row in rows:
             for version in ("source", *STYLES):
                 out.write(json.dumps({"id": f"{row['id']}/{version}", "text": row[version]}) + "\n")
-    data = run_store(folder, tmp, "sheepdog", preset)
+    print_sheepdog_figures(rows, run_store(folder, tmp, "sheepdog", preset))
+
+
+def print_sheepdog_figures(rows: list[dict], data: dict) -> None:
+    """Own source as parent and five versions together, for SheepDog's ``rows`` in an
+    export (other documents in it are ignored)."""
     parents: dict[str, set[str]] = {}
     top_parent: dict[str, tuple[float, str]] = {}  # the parent whose link scores highest
     for link in data["links"]:
