@@ -163,3 +163,12 @@ def test_lineage_says_which_copies_credit_their_source(tmp_path) -> None:
     assert credit["src", "lifted"]["credited"] is False
     text = runner.invoke(cli, ["lineage", "src", "--db", db]).stdout
     assert "credits halden herald" in text and "does not name halden herald" in text
+
+
+def test_an_outlet_named_by_a_common_word_is_credited_only_as_a_name() -> None:
+    names = outlet_names("time.example", None)
+    passage = Passage((0, 40), (0, 40), 1.0)
+    plain = BRIDGE + " It is time to act. Time will tell."
+    assert source_credit(names, [], BRIDGE, plain, [passage])["credited"] is False
+    named = BRIDGE + " The closure was first reported by Time on Monday."
+    assert source_credit(names, [], BRIDGE, named, [passage])["mention"] == "Time"
