@@ -50,6 +50,7 @@ def test_pages_render(client: TestClient) -> None:
     assert link.status_code == 200 and 'class="added"' in link.text and "llm_rewrite" in link.text
     # the demo's copies are dated after their sources: the dates decided the direction
     assert '<span id="direction">by published</span>' in link.text and "by published" in story.text
+    assert "<td>credits halden herald</td>" in story.text  # the QuickNews brief names its source
     spun = client.get("/link", params={"source": "bridge.txt", "target": "newsfarm-bridge.txt"}).text
     assert "metropolis" in spun and "built-in method" not in spun
     assert '<span id="credit">does not name halden herald</span>' in spun
