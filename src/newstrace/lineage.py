@@ -812,15 +812,11 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
         votes = sorted(set(votes) | {(s, t, "human_origin") for s, t in counted if s in origins}
                        | {(t, s, "human_origin") for s, t in counted if t in origins})
     votes = sorted([*votes, *extra])
-    groups: dict[str, set[str]] = {}
-    for s, t, _ in votes:
-        merged = groups.get(s, {s}) | groups.get(t, {t})
-        for d in merged:
-            groups[d] = merged
+    group_of = linked_groups((s, t) for s, t, _ in votes)
     weighted = [(s, t, _vote_weight(by, accuracies)) for s, t, by in votes]
-    by_group: dict[int, list[tuple[str, str, float]]] = {}
+    by_group: dict[str, list[tuple[str, str, float]]] = {}
     for vote in weighted:
-        by_group.setdefault(id(groups[vote[0]]), []).append(vote)
+        by_group.setdefault(group_of[vote[0]], []).append(vote)
     reversals: set[tuple[str, str]] = set()
     for group_votes in by_group.values():
         if len(group_votes) < 2:
@@ -832,6 +828,25 @@ def consistent_reversals(votes: Sequence[tuple[str, str, str]],
                          and (by in revisable or (t in origins and by != "published"
                                                   and frozenset((s, t)) not in weak_pairs)))
     return reversals
+
+
+def linked_groups(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each document of ``pairs`` mapped to one member of its group of linked documents
+    (the group's key): union-find with path halving."""
+    parent: dict[str, str] = {}
+
+    def root(d: str) -> str:
+        parent.setdefault(d, d)
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    return {d: root(d) for d in parent}
 
 
 def human_origins(readings: dict[str, float], links: Iterable[tuple[str, str]]) -> set[str]:
@@ -885,23 +900,13 @@ def contradicted_groups(votes: Iterable[tuple[str, str, str]], readings: dict[st
     2,762 and 1,308. No group of SheepDog alone shows a significant disagreement."""
     apart = {frozenset(pair) for pair in weak}
     votes = [vote for vote in votes if frozenset(vote[:2]) not in apart]
-    group: dict[str, str] = {}
-
-    def root(d: str) -> str:
-        while group.get(d, d) != d:
-            d = group[d]
-        return d
-
-    for s, t, _ in votes:
-        a, b = root(s), root(t)
-        if a != b:
-            group[a] = b
+    group_of = linked_groups((s, t) for s, t, _ in votes)
     tally: dict[str, list[int]] = {}
     for s, t, by in votes:
         if by in WORDING_CHECKS and wording_votes([(s, t)], readings):
-            tally.setdefault(root(s), [0, 0])[readings[s] > readings[t]] += 1  # 1: disagrees
+            tally.setdefault(group_of[s], [0, 0])[readings[s] > readings[t]] += 1  # 1: disagrees
     doubted = {g for g, (agree, disagree) in tally.items() if _lower_bound(disagree, agree + disagree) > 0.5}
-    return {d for s, t, _ in votes for d in (s, t) if root(d) in doubted}
+    return {d for d, g in group_of.items() if g in doubted}
 
 
 def wording_evidence(votes: Sequence[tuple[str, str, str]], readings: dict[str, float],
