@@ -214,11 +214,9 @@ def _ports(edges: list[tuple[str, str]], boxes: dict[str, tuple[float, float, fl
 
 def _edge_label(transformation: str, score: float) -> tuple[str, str]:
     """(shown text, full text) of an edge's label."""
-    full = f"{transformation} {score:.2f}".strip()
-    if len(full) <= _EDGE_LABEL_CHARS:
-        return full, full
-    room = _EDGE_LABEL_CHARS - len(f" {score:.2f}") - 1
-    return f"{transformation[:room]}\u2026 {score:.2f}", full
+    figure = f" {score:.2f}"
+    shown = _short(transformation, _EDGE_LABEL_CHARS - len(figure)) + figure
+    return shown.strip(), f"{transformation}{figure}".strip()
 
 
 def lineage_svg(graph: nx.DiGraph) -> str:
@@ -313,7 +311,8 @@ def timeline_svg(graph: nx.DiGraph) -> str:
                    f'<title>{html.escape(node)} · {html.escape(label)} · '
                    f'{html.escape(published if published != "9999" else "no date")}</title></circle>')
     x = float(left)
-    for label in sorted({r[2] for r in rows}, key=lambda lb: (lb != "origin", [r[2] for r in rows].index(lb))):
+    # origins first, then each kind of copy as it first appears
+    for label in sorted(dict.fromkeys(r[2] for r in rows), key=lambda lb: lb != "origin"):
         out.append(f'<g class="legend"><circle cx="{x + 5:g}" cy="{axis + 32}" r="5" '
                    f'fill="{_timeline_colour(label)}"/><text x="{x + 14:g}" y="{axis + 36}">'
                    f'{html.escape(label)}</text></g>')
