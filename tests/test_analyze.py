@@ -386,6 +386,8 @@ def test_a_name_attributes_a_quote_only_in_a_sentence_that_says_who_spoke() -> N
     assert not attributes('The award went to Elena Varga of the "Harbour Gazette".', "Elena")
     # the quote ended its sentence: the next sentence is not its attribution
     assert not attributes('"We will rebuild." Later Elena Varga said nothing.', "Elena")
+    # one list of speech verbs serves here and in claims (``normalize.SPEECH_VERBS``)
+    assert attributes('Mayor Elena Varga warned that "the bridge will not hold."', "Elena")
 
 
 def test_a_copied_paragraph_links_long_documents() -> None:

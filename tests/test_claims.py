@@ -29,6 +29,22 @@ def test_claims_have_spans_values_units_and_speakers() -> None:
     assert not any(c.kind == "number" and c.value == "2025" for c in claims)
 
 
+def test_a_quote_s_speaker_is_found_by_any_speech_verb() -> None:
+    text = 'Asked about the delay, Mayor Tomas Reyes replied: "The steel arrived late."'
+    quotes = [c for c in extract_claims(text) if c.kind == "quote"]
+    assert [q.speaker for q in quotes] == ["Mayor Tomas Reyes"]
+
+
+def test_a_capital_after_a_sentence_s_end_opens_a_sentence() -> None:
+    from newstrace.normalize import opens_sentence
+
+    text = 'He left. Time passed. "We won." Sun rose over the Times building.'
+    assert opens_sentence(text, 0)
+    assert opens_sentence(text, text.index("Time"))
+    assert opens_sentence(text, text.index("Sun"))  # after a quote that ended its sentence
+    assert not opens_sentence(text, text.index("Times"))
+
+
 def test_claims_read_once_per_text_are_handed_out_as_fresh_lists() -> None:
     from newstrace.normalize import segment
 

@@ -44,7 +44,7 @@ from .align import (
     units_of,
 )
 from .model import Document, Span
-from .normalize import STOPWORDS, stem
+from .normalize import SPEECH_VERBS, STOPWORDS, opens_sentence, stem
 from .options import Options
 from .recent import RecentCache
 from .store import PASSAGE_ORDER, Store
@@ -734,10 +734,7 @@ def _quotes_carry(text: str, other: str, spans: Sequence[tuple[Span, Span]], opt
 
 _SENTENCE_END = re.compile(r"[.!?][\"\u201d]?\s+(?=[\"\u201c]?[A-Z])")
 #: Words that attribute a quotation to its speaker.
-_ATTRIBUTING = frozenset(["said", "says", "say", "told", "tells", "added", "adds", "stated",
-                          "statement", "according", "wrote", "writes", "asked", "announced",
-                          "declared", "explained", "noted", "replied", "responded",
-                          "spokesman", "spokeswoman", "spokesperson"])
+_ATTRIBUTING = SPEECH_VERBS | {"statement", "according", "spokesman", "spokeswoman", "spokesperson"}
 
 
 def _names_speaker(text: str, at: int, quotes: Sequence[tuple[int, int]], k: int) -> bool:
@@ -754,7 +751,7 @@ def _names_speaker(text: str, at: int, quotes: Sequence[tuple[int, int]], k: int
     speech (any capitalised word in a sentence that quotes): BASIL 19, SheepDog's own
     source as parent 1,315 -> 1,314, and the thorough preset lost a translation pair whose
     quotation marks hold titles, not speech (pair recall 3,174 -> 3,173)."""
-    if not text[at].isupper() or _opens_sentence(text, at):
+    if not text[at].isupper() or opens_sentence(text, at):
         return False
     after = quotes[k][1] if k >= 0 else None  # the end of the quote before the word
     following = quotes[k + 1][0] if k + 1 < len(quotes) else None
@@ -769,15 +766,6 @@ def _names_speaker(text: str, at: int, quotes: Sequence[tuple[int, int]], k: int
     else:
         return False
     return any(word.lower() in _ATTRIBUTING for word in _WORD.findall(clause))
-
-
-def _opens_sentence(text: str, at: int) -> bool:
-    i = at - 1
-    while i >= 0 and text[i].isspace():
-        i -= 1
-    if i >= 0 and text[i] in "\"\u201d":  # a closing quotation mark: did the quote end a sentence?
-        i -= 1
-    return i < 0 or text[i] in ".!?"
 
 
 def _content_words(text: str, span: Span) -> list[tuple[str, int]]:

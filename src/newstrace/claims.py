@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from .align import Passage, coverage
 from .model import Span
-from .normalize import STOPWORDS, content_tokens, segment, stem
+from .normalize import SPEECH_VERBS, STOPWORDS, content_tokens, opens_sentence, segment, stem
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -43,7 +43,7 @@ _DATE = re.compile(
     r"|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+\d{4})?"
     r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:19|20)\d{2})\b")
 _QUOTE = re.compile(r"[\"\u201c\u201e](?P<q>[^\"\u201c\u201d\u201e]{12,600}?)[\"\u201d]")
-_SPEECH_VERBS = r"(?:said|says|told|added|warned|stated|declared|explained|argued|insisted|claimed|noted|wrote|announced|accused)"
+_SPEECH_VERBS = "(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + ")"
 _NAME = r"(?P<name>(?:[A-Z][\w'\u2019.-]+\s){0,4}[A-Z][\w'\u2019-]+)"
 _SPEAKER_AFTER = re.compile(rf"^[\s,]*{_SPEECH_VERBS}\s+(?:the\s+)?{_NAME}|^[\s,]*{_NAME.replace('name', 'name2')}\s+{_SPEECH_VERBS}")
 _SPEAKER_BEFORE = re.compile(rf"{_NAME}\s+{_SPEECH_VERBS}\s*[,:]?\s*$")
@@ -515,7 +515,6 @@ COMMON_NAME_ZIPF = 4.0
 
 
 def _mentions(name: str, text: str) -> list[Span]:
-    from .candidates import _opens_sentence
     from .transform import zipf
 
     words = [w for w in re.split(r"[\s-]+", name) if w]
@@ -523,7 +522,7 @@ def _mentions(name: str, text: str) -> list[Span]:
     spans = [m.span() for m in pattern.finditer(text)]
     if len(words) == 1 and zipf(words[0].lower()) >= COMMON_NAME_ZIPF:
         spans = [(start, end) for start, end in spans
-                 if text[start].isupper() and not _opens_sentence(text, start)]
+                 if text[start].isupper() and not opens_sentence(text, start)]
     return spans
 
 

@@ -227,6 +227,24 @@ def parse_date(value: object) -> str | None:
 #: English function words left out of content tokens: they carry no evidence of reuse.
 STOPWORDS = frozenset(["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "mr", "mrs", "ms", "one", "two", "s", "t"])
 
+#: Verbs that give words to a speaker: what a quotation's attribution (``candidates``) and a
+#: claim's speaker (``claims``) are found by.
+SPEECH_VERBS = frozenset(["said", "says", "say", "told", "tells", "added", "adds", "stated", "wrote",
+                          "writes", "asked", "announced", "declared", "explained", "noted", "replied",
+                          "responded", "warned", "argued", "insisted", "claimed", "accused"])
+
+
+def opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` begins a sentence: only space before it, or the end of a
+    sentence (``.``, ``!``, ``?``, perhaps closing a quotation), so its capital says nothing."""
+    i = at - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i >= 0 and text[i] in "\"\u201d":  # a closing quotation mark: did the quote end a sentence?
+        i -= 1
+    return i < 0 or text[i] in ".!?"
+
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STEMMER = None
 _STEM_CACHE: dict[str, str] = {}
