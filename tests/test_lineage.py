@@ -971,3 +971,27 @@ def test_wording_trust_is_withheld_where_the_group_contradicts_it() -> None:
     assert {"article", "calm", "loud", "plain"} <= joined
     # the same pairs decided by the wording model itself are not checked against it
     assert contradicted_groups([(s, t, "llm_wording") for s, t, _ in people], readings) == set()
+
+
+def test_the_wording_model_brings_nothing_to_a_group_that_contradicts_it() -> None:
+    """``wording_evidence`` gathers all the wording model brings (its votes, the figure
+    votes that share its trust, human origins) and withholds all of it from a contradicted
+    group, while a group of language-model rewrites keeps it."""
+    from newstrace.lineage import wording_evidence
+
+    readings = {f"s{i}": -2.0 for i in range(40)} | {f"t{i}": 1.0 for i in range(40)}
+    anchors = [(f"s{i}", f"t{i}", "published") for i in range(40)]
+    readings |= {f"web{i}": 1.0 for i in range(8)} | {f"essay{i}": -1.0 for i in range(8)}
+    people = [(f"web{i}", f"essay{i}", "coverage") for i in range(8)]
+    people += [(f"web{i}", f"web{i + 1}", "cuts") for i in range(7)]
+    readings |= {"article": -3.0, "rewrite": 1.0}
+    models = [("rewrite", "article", "coverage")]
+    votes = anchors + people + models
+    counted = [(s, t) for s, t, _ in votes]
+    accuracy, extra, origins = wording_evidence(
+        votes, readings, counted, figures=lambda: [("essay0", "web0", "figures"), ("article", "rewrite", "figures")])
+    inside = {d for s, t, _ in people for d in (s, t)}
+    assert accuracy is not None
+    assert ("article", "rewrite", "wording") in extra and ("article", "rewrite", "figures") in extra
+    assert not [vote for vote in extra if inside & set(vote[:2])]
+    assert "article" in origins and not origins & inside

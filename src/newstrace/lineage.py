@@ -910,12 +910,16 @@ def contradicted_groups(votes: Iterable[tuple[str, str, str]], readings: dict[st
 
 
 def wording_evidence(votes: Sequence[tuple[str, str, str]], readings: dict[str, float],
-                     counted: Iterable[tuple[str, str]]
+                     counted: Iterable[tuple[str, str]], weak: Sequence[tuple[str, str]] = (),
+                     figures: Callable[[], list[tuple[str, str, str]]] = list,
                      ) -> tuple[float | None, list[tuple[str, str, str]], set[str]]:
     """What the wording model brings to the consistency pass on this corpus: its accuracy
     on the anchored links (``wording_vote_accuracy``), its votes on the pairs it did not
-    decide (``wording_votes``) and the human origins among the ``counted`` links
-    (``human_origins``); nothing at all where the corpus does not show it can be trusted.
+    decide (``wording_votes``) with the ``figures()`` votes that share its trust
+    (``figure_votes``), and the human origins among the ``counted`` links
+    (``human_origins``); nothing at all where the corpus does not show it can be trusted,
+    and nothing in the groups whose own evidence contradicts it (``contradicted_groups``,
+    joined by all but the ``weak`` links).
 
     Human origins rest on the wording model as its votes do. Where texts were rewritten by
     other means a copy can read far less model-written than its source: PAN13's
@@ -928,8 +932,10 @@ def wording_evidence(votes: Sequence[tuple[str, str, str]], readings: dict[str, 
     if accuracy is None:
         return None, [], set()
     # A pair the wording model decided by itself already carries its vote.
-    extra = wording_votes([(s, t) for s, t, by in votes if by != "llm_wording"], readings)
-    return accuracy, extra, human_origins(readings, counted)
+    extra = [*wording_votes([(s, t) for s, t, by in votes if by != "llm_wording"], readings), *figures()]
+    doubted = contradicted_groups(votes, readings, weak)
+    extra = [vote for vote in extra if vote[0] not in doubted and vote[1] not in doubted]
+    return accuracy, extra, human_origins(readings, counted) - doubted
 
 
 # A language model rewriting, condensing or excerpting a text drops figures and seldom
@@ -1022,12 +1028,8 @@ def _make_consistent(store: Store, readings: dict[str, float],
     # The wording model votes on every linked pair, and finds human origins, when this
     # corpus shows it can be trusted: its agreement with dates and style markers, measured
     # before any reversal.
-    accuracy, extra, origins = wording_evidence(votes, readings, counted)
-    if accuracy is not None:
-        extra = [*extra, *_figure_votes(store)]
-        doubted = contradicted_groups(votes, readings, isolated)
-        extra = [vote for vote in extra if vote[0] not in doubted and vote[1] not in doubted]
-        origins = origins - doubted
+    accuracy, extra, origins = wording_evidence(votes, readings, counted, isolated,
+                                                lambda: _figure_votes(store))
     wanted = consistent_reversals(votes, origins=origins, readings=readings,
                                   weak=isolated, extra=extra,
                                   accuracies={"wording": accuracy} if accuracy else None)
