@@ -29,6 +29,10 @@ from newstrace.ingest import RawRecord, build_document, read_file
 from newstrace.options import Options
 from newstrace.plant import PLANTERS
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import gate, measured  # noqa: E402
+
 DEMO = Path(__file__).resolve().parent.parent / "src" / "newstrace" / "data" / "demo"
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 ORIGINALS = ("bridge.txt", "veloria.html", "rail-strike.txt", "museum.txt", "veloria-independent.txt")
@@ -71,6 +75,9 @@ def planted_changes() -> None:
             per_kind[planter_name][1] += 1
             reported += len(changes)
             correct += sum(matches(c, planted) for c in changes)
+    measured("claims.planted_recall", tp)
+    measured("claims.planted_precision", correct / max(1, reported))
+    measured("claims.changes_on_unchanged", false_on_unchanged)
     print(f"planted changes: recall {tp}/{tp + fn} = {tp / max(1, tp + fn):.3f}; precision of reported "
           f"changes {correct}/{reported} = {correct / max(1, reported):.3f}; changes reported on "
           f"unchanged copies: {false_on_unchanged}")
@@ -97,6 +104,7 @@ def sheepdog(data: Path, limit: int) -> None:
     elapsed = time.perf_counter() - start
     positive = scores["emotionally_triggering"] + scores["sensational"]
     negative = scores["objective"] + scores["neutral"]
+    measured("claims.slant_auroc", auroc(positive, negative))
     print(f"SheepDog ({len(rows)} articles x 4 restylings): slant AUROC emotional+sensational vs "
           f"objective+neutral {auroc(positive, negative):.4f}; labelled slanted: "
           + ", ".join(f"{k} {v / len(rows):.2f}" for k, v in slanted.items())
@@ -137,10 +145,10 @@ def main() -> int:
     planted_changes()
     if not (args.data / "sheepdog-politifact").is_dir():
         print(f"evaluation data not found at {args.data}: planted changes only", file=sys.stderr)
-        return 0
+        return gate()
     sheepdog(args.data, args.sheepdog_limit)
     mixset(args.data)
-    return 0
+    return gate(applies=args.sheepdog_limit == parser.get_default("sheepdog_limit"))
 
 
 if __name__ == "__main__":

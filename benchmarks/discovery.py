@@ -21,6 +21,10 @@ from pathlib import Path
 from newstrace import Options, analyze, export_data, ingest, open_store
 from newstrace.evaluate import read_features
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import gate, measured  # noqa: E402
+
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data")) / "pan13-train"
 
 
@@ -60,6 +64,7 @@ def print_pan_figures(data: Path, links: list[dict]) -> None:
         found[frozenset(key)] = key
         decided_by[key] = link.get("evidence", {}).get("direction", {}).get("by")
     hit = [p for p in expected if frozenset(p) in found]
+    measured("discovery.pair_recall", len(hit))
     print(f"pair recall on pairs with reuse: {len(hit)}/{len(expected)} = {len(hit) / len(expected):.4f}")
     by_category: dict[str, list[int]] = {}
     for pair, category in expected.items():
@@ -89,9 +94,11 @@ def print_pan_figures(data: Path, links: list[dict]) -> None:
                  for x in (data / "truth" / "01-no-plagiarism").glob("*.xml")}
     judged = [k for k in found if k in expected_sets or k in negatives]
     wrong = [k for k in judged if k in negatives]
+    measured("discovery.listed_false", len(wrong))
     print(f"reported pairs PAN judges (listed pairs): {len(judged)}, of which false "
           f"(listed as sharing nothing): {len(wrong)} = {len(wrong) / max(1, len(judged)):.4f}")
     right = sum(1 for p in hit if found[frozenset(p)] == p)
+    measured("discovery.direction", right / max(1, len(hit)))
     print(f"direction source -> suspicious right: {right}/{len(hit)} = {right / max(1, len(hit)):.4f}")
     # An undecided pair keeps the order of its ids, and "source-..." sorts before
     # "suspicious-...": those are right by luck, so they are also shown as not right.
@@ -127,7 +134,7 @@ def main() -> int:
                       f"({report.candidate_pairs} candidate pairs, {report.links} links)")
             links = export_data(store)["links"]
         print_pan_figures(args.data, links)
-    return 0
+    return gate(applies=args.preset == "default" and not args.semantic)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,10 @@ from newstrace import Options, analyze, export_data, ingest, open_store
 from newstrace.options import PRESETS
 from newstrace.stories import adjusted_rand_index
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import gate, measured  # noqa: E402
+
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 STYLES = ("objective", "neutral", "emotionally_triggering", "sensational")
 
@@ -131,6 +135,8 @@ def print_basil_figures(data_dir: Path, data: dict) -> None:
              and outlet[link["source"]] != outlet[link["target"]]]
     same_event = [link for link in cross if truth.get(link["source"]) == truth.get(link["target"])]
     stories = len({story_of[i] for i in ids if i in story_of})
+    measured("basil.stories_ari", ari)
+    measured("basil.links_between_outlets", len(cross))
     print(f"BASIL: stories ARI {ari:.4f} ({stories} stories for 100 events); "
           f"links between outlets {len(cross)} ({len(same_event)} within one event)")
 
@@ -175,6 +181,9 @@ def print_sheepdog_figures(rows: list[dict], data: dict) -> None:
             by_style[style] += ok
         together += len({story_of.get(v) for v in [source, *versions]}) == 1 and story_of.get(source) is not None
     total = len(rows) * len(STYLES)
+    measured("sheepdog.own_source_as_parent", right)
+    measured("sheepdog.own_source_as_top_parent", on_top)
+    measured("sheepdog.five_versions_together", together)
     print(f"SheepDog: restylings with their own source as a parent {right}/{total} = {right / total:.4f} "
           + ", ".join(f"{k} {v / len(rows):.3f}" for k, v in by_style.items()))
     print(f"SheepDog: ... or a source with the same text as their own {right_or_twin}/{total} = "
@@ -207,7 +216,7 @@ def main() -> int:
             basil(args.data, folder, args.preset)
         if args.only in (None, "sheepdog"):
             sheepdog(args.data, folder, args.preset)
-    return 0
+    return gate(applies=args.preset == "default")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,10 @@ from pathlib import Path
 
 from newstrace.evaluate import obfuscation_agreement, pan_detect, pan_measures, read_features
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import gate, measured  # noqa: E402
+
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data")) / "pan13-train"
 
 
@@ -64,6 +68,7 @@ def main() -> int:
         print(f"{'category':28} plagdet  prec   rec    gran   cases  detections")
         rows = [(name, pan_measures(c, d)) for name, (c, d) in by_category.items()]
         rows.append(("entire", pan_measures(all_cases, all_detections)))
+        measured("pan.plagdet", rows[-1][1].plagdet)
         for name, m in rows:
             print(f"{name:28} {m.plagdet:.4f}  {m.precision:.3f}  {m.recall:.3f}  "
                   f"{m.granularity:.3f}  {m.cases:5d}  {m.detections:5d}")
@@ -71,7 +76,7 @@ def main() -> int:
             scores = [pan_measures(c, d).plagdet for c, d in folds.values()]
             print("entire plagdet per fold: " + ", ".join(f"{s:.4f}" for s in scores))
         print_obfuscation_agreement(by_category)
-    return 0
+    return gate(applies=args.min_chars == parser.get_default("min_chars"))
 
 
 def print_obfuscation_agreement(by_category: dict[str, tuple[list, list]]) -> None:

@@ -45,6 +45,10 @@ from newstrace.options import Options
 from newstrace.style import figures
 from newstrace.transform import source_blind_signals
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import gate, measured  # noqa: E402
+
 DEFAULT_DATA = Path(os.environ.get("NEWSTRACE_EVAL_DATA", "../shared/data"))
 
 
@@ -152,6 +156,7 @@ def mixset(data: Path, limit: int, held_out: bool) -> None:
             right, total = pooled.get(operation, (0, 0))
             pooled[operation] = (right + labelled, total + n)
     for operation, (right, total) in sorted(pooled.items()):
+        measured(f"transform.mixset_{operation}", right / total)
         print(f"MixSet {operation}, outputs of human text pooled over the models"
               f"{' (direction models held out)' if models else ''}: derived and "
               f"labelled paraphrase/llm_rewrite {right}/{total} = {right / total:.3f}")
@@ -171,6 +176,7 @@ def basil(data: Path) -> None:
         for signal in source_blind_signals(doc(path.stem, text, options)):
             flagged[signal["label"]] = flagged.get(signal["label"], 0) + 1
     total = sum(flagged.values())
+    measured("transform.basil_flagged", total)
     print(f"BASIL human-written articles flagged by source-blind signals: {total}/{len(paths)} = "
           f"{total / len(paths):.3f} " + str(flagged))
 
@@ -187,6 +193,8 @@ def sheepdog(data: Path, limit: int) -> None:
             signals = source_blind_signals(doc(f"{number}/{key}", record[key], options))
             flagged[kind][0] += any(s["label"] == "llm_rewrite" for s in signals)
             flagged[kind][1] += 1
+    measured("transform.sheepdog_sources_flagged", flagged["source"][0])
+    measured("transform.sheepdog_restylings_flagged", flagged["restyling"][0])
     print("SheepDog flagged llm_rewrite source-blind: " + ", ".join(
         f"{kind}s {n}/{total} = {n / total:.3f}" for kind, (n, total) in flagged.items()))
 
@@ -232,6 +240,7 @@ def wmt(data: Path, limit: int) -> None:
             score = float(labels["translation"]["evidence"].get("machine_translation_score", 0.0))
             (machine if is_machine else human).append(score)
             labelled += is_machine == ("machine_translation" in labels)
+    measured("transform.wmt21_linked", linked)
     print(f"WMT21 ja-en: {linked}/{total} English versions linked to their Japanese source as "
           f"translation; machine_translation AUROC {auroc(machine, human):.3f} (in-sample; "
           f"{len(machine)} machine, {len(human)} human); label right on {labelled}/{linked}; "
@@ -271,7 +280,7 @@ def main() -> int:
     wmt(args.data, args.limit)
     if (args.data / "pan13-train").is_dir():
         pan_obfuscation(args.data)
-    return 0
+    return gate(applies=args.limit == parser.get_default("limit") and not args.in_sample)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from newstrace.cli import cli
@@ -105,3 +106,25 @@ def test_a_pair_reports_its_own_kind_of_passage_and_no_faint_summary_alignment()
     kept = pair_detections(passages, names)
     assert [p for p, _ in kept] == [main, firm_summary, strong_odd_one]
     assert [n for _, n in kept] == ["random", "random", "none"]
+
+
+def test_the_evaluation_gate_fails_a_run_whose_figure_crosses_its_pin(capsys: pytest.CaptureFixture[str]) -> None:
+    """``make eval`` fails when a benchmark's figure falls under its floor or over its
+    ceiling (benchmarks/_common.py GATE), and judges nothing under non-default options."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "_common.py"
+    spec = importlib.util.spec_from_file_location("bench_common", path)
+    assert spec is not None and spec.loader is not None
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    floor, ceiling = common.GATE["basil.stories_ari"][1], common.GATE["basil.links_between_outlets"][1]
+    common.measured("basil.stories_ari", floor)
+    common.measured("basil.links_between_outlets", ceiling)
+    assert common.gate() == 0
+    common.measured("basil.links_between_outlets", ceiling + 1)
+    assert common.gate(applies=False) == 0
+    assert common.gate() == 1
+    assert "FAILED" in capsys.readouterr().out
+    with pytest.raises(KeyError):
+        common.measured("basil.no_such_figure", 1.0)
