@@ -45,6 +45,7 @@ eval: $(STAMP)
 	$(BIN)/python benchmarks/lineage.py --data $(EVAL_DATA)
 	$(BIN)/python benchmarks/transform.py --data $(EVAL_DATA)
 	$(BIN)/python benchmarks/claims.py --data $(EVAL_DATA)
+	$(BIN)/python benchmarks/discovery.py --data $(EVAL_DATA)/pan13-train
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build src/*.egg-info
