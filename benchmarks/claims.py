@@ -104,9 +104,9 @@ def sheepdog(data: Path, limit: int) -> None:
     elapsed = time.perf_counter() - start
     positive = scores["emotionally_triggering"] + scores["sensational"]
     negative = scores["objective"] + scores["neutral"]
-    measured("claims.slant_auroc", auroc(positive, negative))
+    slant_auroc = measured("claims.slant_auroc", auroc(positive, negative))
     print(f"SheepDog ({len(rows)} articles x 4 restylings): slant AUROC emotional+sensational vs "
-          f"objective+neutral {auroc(positive, negative):.4f}; labelled slanted: "
+          f"objective+neutral {slant_auroc:.4f}; labelled slanted: "
           + ", ".join(f"{k} {v / len(rows):.2f}" for k, v in slanted.items())
           + f"; framing {1000 * elapsed / (4 * len(rows)):.1f} ms per pair")
 

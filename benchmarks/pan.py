@@ -67,8 +67,9 @@ def main() -> int:
         all_detections = [d for _, ds in by_category.values() for d in ds]
         print(f"{'category':28} plagdet  prec   rec    gran   cases  detections")
         rows = [(name, pan_measures(c, d)) for name, (c, d) in by_category.items()]
-        rows.append(("entire", pan_measures(all_cases, all_detections)))
-        measured("pan.plagdet", rows[-1][1].plagdet)
+        entire = pan_measures(all_cases, all_detections)
+        measured("pan.plagdet", entire.plagdet)
+        rows.append(("entire", entire))
         for name, m in rows:
             print(f"{name:28} {m.plagdet:.4f}  {m.precision:.3f}  {m.recall:.3f}  "
                   f"{m.granularity:.3f}  {m.cases:5d}  {m.detections:5d}")
